@@ -1,0 +1,54 @@
+"""The `docket` command line. Each command lives with its area; this module only assembles them.
+
+Commands import their heavy dependencies inside the function, so `docket --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from data.cli import generate  # noqa: I001 - the generator command, nothing else from data/
+from docket.commands import demo, process, serve, version
+from docket.errors import DocketError
+from training.cli import evaluate, train
+
+app = typer.Typer(
+    name="docket",
+    help="ML-assisted processing of incoming correspondence: ingest, duplicates, card, executor, resolution.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("process")(process)
+app.command("generate")(generate)
+app.command("train")(train)
+app.command("evaluate")(evaluate)
+app.command("serve")(serve)
+app.command("demo")(demo)
+app.command("version")(version)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"docket: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main() -> None:
+    """Console entry point: a DocketError or any other failure becomes one line on stderr, not a traceback."""
+    try:
+        app()
+    except DocketError as exc:
+        _fail(exc.message)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a CLI user
+        if os.environ.get("DOCKET_DEBUG", "").lower() in {"1", "true", "yes"}:
+            raise
+        _fail(f"internal error ({type(exc).__name__}): {exc}. Set DOCKET_DEBUG=1 for the traceback.")
+
+
+if __name__ == "__main__":
+    main()
