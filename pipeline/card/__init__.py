@@ -20,3 +20,8 @@ def extract_card(document: Document, resources: Any = None) -> Card:
     if channel in CHANNELS:
         card.channel = CardField[str](value=channel, confidence=1.0, source="metadata")
     return card
+
+
+def load_directory(settings: Any) -> Any:
+    """The organisation directory the correspondent is matched against; None until the card issue."""
+    return None

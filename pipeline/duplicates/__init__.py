@@ -15,3 +15,8 @@ def find_duplicates(document: Document, card: Card, index: Any = None) -> list[D
     if index is None:
         return []
     return index.lookup(document, card)
+
+
+def load_index(settings: Any) -> Any:
+    """The duplicate index of the configured register/store; None until the duplicates issue."""
+    return None
