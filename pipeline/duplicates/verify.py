@@ -1,0 +1,197 @@
+"""Decide whether a candidate is an exact duplicate, a near duplicate or a repeat appeal, and say why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.contract import DuplicateHit
+from pipeline.duplicates import normalize as nz
+from pipeline.duplicates.records import IndexRecord
+
+NEAR_TEXT = 0.85  # text similarity alone that makes a near duplicate
+NEAR_WITH_REFERENCE = 0.45  # enough when correspondent, outgoing number and date all agree
+REPEAT_QUESTION = 0.35  # word overlap of the two appeals' content that counts as the same question
+FACTS_AGREE = 0.6  # below it two similar texts state different figures: different letters
+MIN_EXACT_CHARS = 20
+
+
+@dataclass
+class Query:
+    record: IndexRecord
+    normalized: str
+    minhash: Any
+    text_key: str | None
+    reference_key: str | None
+    correspondent_key: str | None
+    name_key: str | None
+    email_key: str | None
+    phone_key: str | None
+    address_key: str | None
+    words: set[str]
+
+    @classmethod
+    def build(cls, record: IndexRecord, normalized: str, minhash: Any) -> Query:
+        return cls(
+            record=record,
+            normalized=normalized,
+            minhash=minhash,
+            text_key=nz.text_key(normalized) if len(normalized) >= MIN_EXACT_CHARS else None,
+            reference_key=nz.reference_key(record.outgoing_number),
+            correspondent_key=nz.org_key(record.correspondent_name),
+            name_key=nz.name_key(record.applicant_name),
+            email_key=nz.email_key(record.applicant_email),
+            phone_key=nz.phone_key(record.applicant_phone),
+            address_key=nz.address_key(record.applicant_address),
+            words=content_words(normalized),
+        )
+
+
+@dataclass
+class Candidate:
+    row: Any
+    minhash: Any
+
+
+def content_words(normalized: str) -> set[str]:
+    """Word stems (first 5 letters) of the longer words: new wording keeps the same nouns in other forms."""
+    return {w[:5] for w in normalized.split() if len(w) > 3 and not w.isdigit()}
+
+
+_MONTHS = (
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "мая",
+    "май",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+)
+_DIGITLIKE = str.maketrans("озбlі", "03611")
+
+
+def facts(normalized: str, *, ignore: set[str] = frozenset()) -> set[str]:
+    """The figures and months of a text: what differs between this month's report and last month's."""
+    found = set()
+    for token in normalized.split():
+        if any(ch.isdigit() for ch in token):
+            token = token.translate(_DIGITLIKE)
+            if token.isdigit() and token not in ignore:
+                found.add(token.lstrip("0") or "0")
+        elif token.startswith(_MONTHS):
+            found.add(token[:4])
+    return found
+
+
+def _header_tokens(number: str | None, date: dt.date | None) -> set[str]:
+    tokens = set(nz.normalize_text(number or "").split())
+    if date:
+        tokens |= {str(date.day), f"{date.day:02d}", f"{date.month:02d}", str(date.month), str(date.year)}
+    return {t.lstrip("0") or "0" for t in tokens}
+
+
+def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
+    """Share of the two letters' figures and months that agree, leaving out their own number and date."""
+    ignore = _header_tokens(query.record.outgoing_number, query.record.outgoing_date) | _header_tokens(
+        row["outgoing_number"], row["outgoing_date"]
+    )
+    a, b = facts(query.normalized, ignore=ignore), facts(candidate_text, ignore=ignore)
+    if len(a | b) < 3:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def text_similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    if not a or not b:
+        return 0.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def _fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def classify(query: Query, candidate: Candidate, *, in_lsh: bool) -> DuplicateHit | None:
+    row = candidate.row
+    record = query.record
+    doc_id = row["document_id"]
+
+    if record.file_sha256 and row["file_sha256"] == record.file_sha256:
+        return DuplicateHit(
+            document_id=doc_id, kind="exact", score=1.0, reason="same file (identical sha256)"
+        )
+    if query.text_key and row["text_key"] == query.text_key:
+        return DuplicateHit(
+            document_id=doc_id, kind="exact", score=1.0, reason="same text after normalisation"
+        )
+
+    same_reference = bool(query.reference_key) and row["reference_key"] == query.reference_key
+    same_date = record.outgoing_date is not None and row["outgoing_date"] == record.outgoing_date
+    same_correspondent = bool(
+        (record.correspondent_id and row["correspondent_id"] == record.correspondent_id)
+        or (query.correspondent_key and row["correspondent_key"] == query.correspondent_key)
+    )
+    candidate_text = nz.normalize_text(row["text"])
+    similarity = text_similarity(query.normalized, candidate_text)
+
+    if same_reference and same_date and same_correspondent and similarity >= NEAR_WITH_REFERENCE:
+        who = row["correspondent_name"] or row["correspondent_id"] or ""
+        reason = (
+            f"same outgoing № {row['outgoing_number']} of {_fmt_date(row['outgoing_date'])} from {who}; "
+            f"text {similarity:.0%} similar"
+        )
+        return DuplicateHit(
+            document_id=doc_id, kind="near", score=round(max(similarity, 0.9), 4), reason=reason
+        )
+    # a look-alike shares the template but states other figures (a monthly report, a follow-up)
+    if similarity >= NEAR_TEXT and facts_agree(query, row, candidate_text) >= FACTS_AGREE:
+        reason = f"text {similarity:.0%} similar"
+        if same_reference:
+            reason = f"same outgoing № {row['outgoing_number']}; " + reason
+        return DuplicateHit(document_id=doc_id, kind="near", score=round(similarity, 4), reason=reason)
+
+    return _repeat_appeal(query, row, candidate_text)
+
+
+def _repeat_appeal(query: Query, row: Any, candidate_text: str) -> DuplicateHit | None:
+    record = query.record
+    same = []
+    if query.email_key and row["email_key"] == query.email_key:
+        same.append(f"e-mail {row['applicant_email']}")
+    if query.phone_key and row["phone_key"] == query.phone_key:
+        same.append(f"phone {row['applicant_phone']}")
+    if query.name_key and row["name_key"] == query.name_key:
+        same.append(f"applicant {row['applicant_name']}")
+    if query.address_key and row["address_key"] == query.address_key:
+        same.append(f"address {row['applicant_address']}")
+    if not same:
+        return None
+    strong = len(same) >= 2 or not same[0].startswith(("applicant", "address"))
+    if record.reg_date is not None and row["reg_date"] is not None and row["reg_date"] > record.reg_date:
+        return None  # a repeat appeal follows the earlier one
+    overlap = _overlap(query.words, content_words(candidate_text))
+    same_topic = bool(record.topic_code) and row["topic_code"] == record.topic_code
+    if overlap < REPEAT_QUESTION and not (same_topic and overlap >= REPEAT_QUESTION / 2):
+        return None
+    person = 1.0 if strong else 0.8
+    score = round(min(1.0, person * (0.5 + 0.5 * overlap) + (0.05 if same_topic else 0.0)), 4)
+    when = f" (registered {_fmt_date(row['reg_date'])})" if row["reg_date"] else ""
+    reason = f"same {', '.join(same)}{when}; question {overlap:.0%} the same in content words"
+    if same_topic:
+        reason += f", same topic {row['topic_code']}"
+    return DuplicateHit(document_id=row["document_id"], kind="repeat_appeal", score=score, reason=reason)
