@@ -1,27 +1,148 @@
-"""Card extraction: fills the registration-control card from a Document.
+"""Card extraction: fills the registration-control card (РКК) from a Document.
 
-Foundation scope: only what the document itself states as metadata (page count, a channel given by the
-caller). Text extraction of the other fields arrives with the card issue.
+Each field comes from one small module (header, applicant, forwarding, channel, summary, kind,
+directory) as a `Found` (value, offsets, rule); here they become contract fields with a calibrated
+confidence (confidence.py for rules, the model's calibrated probability for models), a source and the
+evidence span on its page. A field nobody found stays null.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from pipeline.contract import CHANNELS, Card, CardField
+from pipeline.card import applicant as applicant_rules
+from pipeline.card import channel as channel_rules
+from pipeline.card import forwarding, header, kind, summary
+from pipeline.card.confidence import rule_confidence
+from pipeline.card.found import Found
+from pipeline.contract import Card, Evidence
 from pipeline.document import Document
+
+EVIDENCE_CHARS = 300
+
+
+def _evidence(document: Document, found: Found) -> Evidence | None:
+    if found.end <= found.start:
+        return None
+    page, start = document.locate(found.start)
+    page_text = next((p.text for p in document.pages if p.number == page), "")
+    end = min(len(page_text), start + (found.end - found.start))
+    snippet = page_text[start:end][:EVIDENCE_CHARS]
+    return Evidence(text=snippet, page=page, start=start, end=start + len(snippet)) if snippet else None
+
+
+class _Builder:
+    def __init__(self, document: Document, threshold: float):
+        self.document = document
+        self.threshold = threshold
+        self.fields: dict[str, dict] = {}
+
+    def card(self) -> Card:
+        return Card.model_validate(self.fields)
+
+    def field(self, name: str, found: Found | None, source: str = "rule", value: Any = None) -> None:
+        if found is None:
+            return
+        if found.probability is not None:
+            confidence, source = round(float(found.probability), 4), "model"
+        else:
+            confidence = rule_confidence(name, found.rule)
+        self.fields[name] = {
+            "value": found.value if value is None else value,
+            "confidence": confidence,
+            "source": source,
+            "evidence": _evidence(self.document, found),
+            "needs_review": confidence < self.threshold,
+        }
+
+
+def _threshold(resources: Any) -> float:
+    settings = getattr(resources, "settings", None)
+    if settings is None:
+        from docket.settings import get_settings
+
+        settings = get_settings()
+    return float(settings.confidence_threshold)
+
+
+def _correspondent(text: str, directory: Any, avoid: tuple[int, int] | None) -> tuple[Found | None, str]:
+    """The sender organisation: a directory entry named in the header, else natasha's first ORG there."""
+    head = text[: max(header.header_end(text), 1500)]
+    if directory is not None:
+        match = directory.find_in_text(head)
+        if match is not None and not (avoid and avoid[0] <= match.start < avoid[1]):
+            org = match.organisation
+            return Found(
+                {"id": org.id, "name": org.name}, match.start, match.end, f"dir_{match.how}"
+            ), "directory"
+    from pipeline.card.nlp import entities
+
+    for span in entities(head):
+        if span.type == "ORG" and not (avoid and avoid[0] <= span.start < avoid[1]) and len(span.text) > 3:
+            return Found({"id": None, "name": span.text}, span.start, span.end, "ner_org"), "rule"
+    return None, "rule"
 
 
 def extract_card(document: Document, resources: Any = None) -> Card:
-    card = Card()
+    builder = _Builder(document, _threshold(resources))
+    text = document.text
     if document.pages:
-        card.page_count = CardField[int](value=len(document.pages), confidence=1.0, source="metadata")
-    channel = document.metadata.get("channel")
-    if channel in CHANNELS:
-        card.channel = CardField[str](value=channel, confidence=1.0, source="metadata")
-    return card
+        pages_rule = "text_pages" if document.media_type.startswith("text/") else "file_pages"
+        builder.field("page_count", Found(len(document.pages), 0, 0, pages_rule), "metadata")
+    found_channel = channel_rules.channel(text, document.media_type, document.metadata)
+    if found_channel is None and text.strip():
+        found_channel = kind.channel_model(text, resources)
+    if found_channel is not None:
+        source = "metadata" if found_channel.rule.startswith("metadata") else "rule"
+        builder.field("channel", found_channel, source)
+    if not text.strip():
+        return builder.card()
+
+    doc_kind = kind.doc_kind(text, resources)
+    builder.field("doc_kind", doc_kind)
+    is_appeal = doc_kind is not None and doc_kind.value in kind.APPEAL_KINDS
+    forwarded = forwarding.is_forwarded(text)
+
+    number, date = header.outgoing(text)
+    builder.field("outgoing_number", number)
+    builder.field("outgoing_date", date)
+    builder.field("reply_to", header.reply_to(text))
+    addressee = header.addressee(text)
+    if addressee is not None:
+        builder.field("addressee", addressee, value=_addressee_text(addressee.value))
+    builder.field("signatory", header.signatory(text))
+    builder.field("sender_contact", header.sender_contact(text))
+    builder.field("attachment_sheets", header.attachment_sheets(text))
+    builder.field("summary", summary.summary(text, is_appeal))
+    builder.field("topic", kind.topic(text, resources))
+
+    avoid = (addressee.start, addressee.end) if addressee else None
+    if not is_appeal or forwarded:
+        found, source = _correspondent(text, getattr(resources, "directory", None), avoid)
+        builder.field("correspondent", found, source)
+        if forwarded and found is not None:
+            fwd = Found(found.value, found.start, found.end, f"forwarded_{found.rule}")
+            builder.field("forwarded_by", fwd, source)
+    if is_appeal:
+        builder.field("applicant", applicant_rules.applicant(text))
+        builder.field("appeal_kind", kind.appeal_kind(text, resources))
+    return builder.card()
+
+
+def _addressee_text(value: dict) -> str:
+    return " ".join(v for v in (value.get("position"), value.get("name")) if v)
 
 
 def load_directory(settings: Any) -> Any:
-    """The organisation directory the correspondent is matched against; None until the card issue."""
+    """The organisation directory: `settings.directory_path`, else the demo world's organisations.csv
+    when it exists, else None (the correspondent is then given by name only)."""
+    from pipeline.card.directory import read_directory
+
+    path = getattr(settings, "directory_path", None)
+    if path:
+        return read_directory(Path(path))
+    demo = getattr(settings, "demo_world_dir", None)
+    if demo is not None and (Path(demo) / "organisations.csv").is_file():
+        return read_directory(Path(demo) / "organisations.csv")
     return None

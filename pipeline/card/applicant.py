@@ -1,0 +1,162 @@
+"""The applicant of a citizen's appeal: full name (in the nominative), e-mail, phone, postal address.
+
+Labelled form fields first (internet-reception and platform printouts: «Фамилия, имя, отчество:»,
+«ФИО гражданина:», «Адрес электронной почты:»), then the phrases a letter or a forwarding cover uses
+(«от Пахомовой Маргариты Тимуровны», «Я, …», «обращение Головановой Т.Т.», «Автор: …»), then the
+sender line of a forwarded e-mail.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.card.found import Found
+from pipeline.card.header import EMAIL
+from pipeline.card.nlp import morph, nominative_name
+
+_W = r"[А-ЯЁ][а-яёА-ЯЁ]+(?:-[А-ЯЁ][а-яё]+)?"
+_INIT = r"[А-ЯЁ]\.\s?[А-ЯЁ]\.?"
+_NAME = rf"(?P<name>{_W}\s+(?:{_INIT}|{_W}(?:\s+{_W})?))"
+_NAME_LABELS = [
+    (
+        re.compile(
+            r"(?:Фамилия,?\s*имя,?\s*отчество|Ф\.?\s?И\.?\s?О\.?(?:\s+(?:гражданина|заявителя|автора))?)\s*:?[ \t]*\n?[ \t]*"
+            + _NAME
+        ),
+        "name_label",
+    ),
+    (re.compile(r"\b(?:Автор|Заявитель)\s*:\s*" + _NAME), "name_label"),
+    (
+        re.compile(
+            r"(?:^|\n)\s*[Оо]т\s+(?:гражданина\s+|гражданки\s+)?" + _NAME.replace(r"\s+", r"\s+"),
+            re.MULTILINE,
+        ),
+        "from_line",
+    ),
+    (re.compile(r"\bЯ,?\s+" + _NAME + r"\s*,"), "self_intro"),
+    (
+        re.compile(r"\b(?:обращени[еяю]|заявлени[еяю]|жалоб[аыу])\s+(?:гражданина\s+|гражданки\s+)?" + _NAME),
+        "appeal_of",
+    ),
+]
+_MAIL_SENDER = re.compile(
+    r"\d{1,2}:\d{2},\s*(?P<name>[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+)\s*\((?P<email>[^)]+@[^)]+)\)"
+)
+_EMAIL_LABEL = re.compile(
+    r"(?:Адрес электронной почты|Электронная почта|E-?mail|Эл\.\s?почта)\s*:?\s*\n?\s*(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+_PHONE_LABEL = re.compile(
+    r"(?:Номер телефона|Телефон|Тел\.?|tel\.?)\s*:?\s*\n?\s*(?P<phone>\+?[78]?[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_MOBILE = re.compile(r"(?<!\d)(?P<phone>(?:\+7|8|7)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)")
+_ADDRESS = re.compile(
+    r"(?:проживающ[а-яё]+\s+по\s+адресу|зарегистрированн[а-яё]+\s+по\s+адресу|Адрес обратившегося|"
+    r"Почтовый адрес|Адрес для ответа|Адрес заявителя|Адрес проживания)\s*:?[ \t]*(?P<address>[^\n]*(?:\n[^\n]*){0,2})",
+    re.IGNORECASE,
+)
+_PUBLIC_MAIL = re.compile(
+    r"@(?:mail|bk|list|inbox|internet|yandex|ya|gmail|rambler|icloud|outlook|hotmail|me|live|googlemail|protonmail)\.",
+    re.IGNORECASE,
+)
+_OFFICIAL_MAIL = re.compile(r"@[\w.-]*(?:gov|adm|admin|duma|prokuratura|mil)[\w-]*\.", re.IGNORECASE)
+_NOT_NAMES = {"уважаемый", "уважаемая", "администрация", "управление", "правительство", "глава", "главе"}
+
+
+def _is_person(words: str) -> bool:
+    first = words.split()[0].casefold()
+    if first in _NOT_NAMES:
+        return False
+    if re.search(_INIT, words):
+        return True
+    tags = [
+        any(t in p.tag for t in ("Surn", "Name", "Patr"))
+        for w in words.split()[:3]
+        for p in morph().parse(w)[:3]
+    ]
+    return any(tags)
+
+
+def _name_surname_first(name: str) -> str:
+    """«Валерия Чистякова» (as e-mail clients write it) → «Чистякова Валерия»."""
+    words = name.split()
+    if len(words) == 2:
+        first = morph().parse(words[0])
+        second = morph().parse(words[1])
+        if any("Name" in p.tag for p in first[:2]) and not any("Name" in p.tag for p in second[:2]):
+            return f"{words[1]} {words[0]}"
+    return name
+
+
+def full_name(text: str) -> Found | None:
+    for pattern, rule in _NAME_LABELS:
+        for match in pattern.finditer(text):
+            name = re.sub(r"\s+", " ", match.group("name")).strip()
+            if not _is_person(name):
+                continue
+            return Found(nominative_name(name), match.start("name"), match.end("name"), rule)
+    match = _MAIL_SENDER.search(text)
+    if match:
+        name = _name_surname_first(match.group("name"))
+        return Found(nominative_name(name), match.start("name"), match.end("name"), "mail_sender")
+    return None
+
+
+def email(text: str) -> Found | None:
+    for match in _EMAIL_LABEL.finditer(text):
+        if _OFFICIAL_MAIL.search(match.group("email")):
+            continue
+        return Found(match.group("email"), match.start("email"), match.end("email"), "email_label")
+    match = _MAIL_SENDER.search(text)
+    if match:
+        return Found(match.group("email").strip(), match.start("email"), match.end("email"), "mail_sender")
+    for match in EMAIL.finditer(text):
+        if _PUBLIC_MAIL.search(match.group(0)):
+            return Found(match.group(0), match.start(), match.end(), "public_mail")
+    return None
+
+
+def phone(text: str) -> Found | None:
+    match = _PHONE_LABEL.search(text)
+    if match:
+        return Found(match.group("phone").strip(), match.start("phone"), match.end("phone"), "phone_label")
+    match = _MOBILE.search(text)
+    if match:
+        return Found(match.group("phone").strip(), match.start("phone"), match.end("phone"), "mobile")
+    return None
+
+
+def address(text: str) -> Found | None:
+    match = _ADDRESS.search(text)
+    if match is None:
+        return None
+    taken: list[str] = []
+    for line in match.group("address").split("\n"):
+        if EMAIL.search(line) or re.search(r"\bтел|\d{10}", line, re.IGNORECASE):
+            break
+        taken.append(line.strip())
+        if re.search(r"\d", line):
+            break
+    value = re.sub(r"\s+", " ", " ".join(taken)).strip(" ,.;")
+    if len(value) < 5 or not re.search(r"\d", value):
+        return None
+    start = match.start("address")
+    return Found(value, start, start + len("\n".join(taken)), "address_label")
+
+
+def applicant(text: str) -> Found | None:
+    """The applicant's fields together; None when not even a name or an e-mail is found."""
+    parts = {
+        "full_name": full_name(text),
+        "email": email(text),
+        "phone": phone(text),
+        "address": address(text),
+    }
+    present = [p for p in parts.values() if p is not None]
+    if not present or (parts["full_name"] is None and parts["email"] is None):
+        return None
+    main = parts["full_name"] or parts["email"]
+    rule = "+".join(sorted(k for k, p in parts.items() if p is not None))
+    value = {k: (p.value if p else None) for k, p in parts.items()}
+    return Found(value, main.start, main.end, f"{main.rule}:{rule}")

@@ -1,0 +1,278 @@
+"""The letter's header and footer fields: outgoing number and date, reply-to, addressee, signatory,
+the sender's executor (contact) and the attachment sheets.
+
+Patterns carry their context: a «от <date> № <number>» pair counts as the outgoing pair only in the
+header and not after a legal act's name («Федеральный закон от 02.05.2006 № 59-ФЗ»), not after an
+incoming stamp («Вх. №», which is ours) and not after «На №» (that is the reply-to reference).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.card.found import Found, lines_with_offsets
+from pipeline.card.nlp import DATE, parse_date
+
+NUMBER = re.compile(r"(?:№|N[°o]?(?=[\s_]*\d)|No\.?)[\s_]*(?P<num>[0-9A-Za-zА-ЯЁа-яё][\w./\\()-]*\w|\d)")
+_LEGAL = re.compile(
+    r"(закон|постановлени|приказ|указ|распоряжени|решени|кодекс|положени|определени|протокол|"
+    r"реестр|лиценз|договор|контракт|соглашени|свидетельств|дом|кв|маршрут|школ|сад|дело|\bст\.|статьи)[а-яё]*"
+    r"[^.\n]{0,40}$",
+    re.IGNORECASE,
+)
+_INCOMING = re.compile(r"(вх\b|вх\.|входящ|рег\.|зарегистр|регистрац)[^\n]{0,25}$", re.IGNORECASE)
+_REPLY = re.compile(
+    r"(\bна\s+(?:(?:исх\.?|исходящ[а-яё]*)\s*)?$"
+    r"|\bна\s+(?:ваш[а-яё]*|письм[а-яё]*|запрос[а-яё]*|обращени[а-яё]*)[^\n]{0,40}$)",
+    re.IGNORECASE,
+)
+_LAW_NUMBER = re.compile(r"(ФЗ|ФКЗ|Ф3|-п|-р|-рп|-пп|-у)$", re.IGNORECASE)
+_BODY_START = re.compile(
+    r"^\s*(Уважаем|В соответствии|В связи|Направляю|Направляем|Прошу|Просим|Сообщаю|Сообщаем|Информирую|"
+    r"Информируем|Рассмотрев|Во исполнение|На основании|Доводим|Приглашаем|Уведомляем|Я[, ]|Мы[, ])",
+    re.IGNORECASE,
+)
+_GAP = re.compile(r"^[\s_\"«»г.от]*$", re.IGNORECASE)
+
+
+def header_end(text: str) -> int:
+    """Where the letter body starts: the greeting or first body phrase, else after the first 15 lines."""
+    lines = lines_with_offsets(text)
+    for start, _, line in lines[:60]:
+        if _BODY_START.match(line):
+            return start
+    return lines[min(15, len(lines) - 1)][1] if lines else 0
+
+
+def _context(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    previous = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    return text[previous:start]
+
+
+def _pairs(text: str):
+    """(number match, date match, start, end) for every number written next to a date."""
+    dates = list(DATE.finditer(text))
+    for number in NUMBER.finditer(text):
+        best = None
+        for date in dates:
+            if date.end() <= number.start():
+                gap = text[date.end() : number.start()]
+            elif date.start() >= number.end():
+                gap = text[number.end() : date.start()]
+            else:
+                continue
+            if len(gap) <= 12 and _GAP.match(gap) and gap.count("\n") == 0:
+                best = date
+                break
+        yield number, best
+
+
+def _clean_number(value: str) -> str:
+    return value.strip().strip(".,;:_").strip()
+
+
+def _date_value(match) -> tuple[object, int, int] | None:
+    raw = match.group("date")
+    parsed = parse_date(raw.strip())
+    if parsed is None:
+        return None
+    offset = match.start("date") + (len(raw) - len(raw.lstrip()))
+    return parsed, offset, match.end("date")
+
+
+def classify(text: str, start: int) -> str:
+    before = _context(text, start)
+    if _REPLY.search(before):
+        return "reply"
+    if _INCOMING.search(before):
+        return "incoming"
+    if _LEGAL.search(before):
+        return "legal"
+    return "own"
+
+
+def outgoing(text: str) -> tuple[Found | None, Found | None]:
+    """(outgoing number, outgoing date) of the sender, or None for each that is not stated."""
+    limit = header_end(text)
+    for number, date in _pairs(text):
+        num = _clean_number(number.group("num"))
+        if _LAW_NUMBER.search(num) or not re.search(r"\d", num):
+            continue
+        start = min(number.start(), date.start()) if date else number.start()
+        kind = classify(text, start)
+        if kind != "own":
+            continue
+        zone = "header" if start < limit else "body"
+        if date is None:
+            if zone == "header" and _standalone(text, number):
+                return Found(num, number.start("num"), number.start("num") + len(num), "number_line"), None
+            continue
+        parsed = _date_value(date)
+        if parsed is None:
+            continue
+        rule = f"pair_{zone}"
+        return (
+            Found(num, number.start("num"), number.start("num") + len(num), rule),
+            Found(parsed[0], parsed[1], parsed[2], rule),
+        )
+    return None, None
+
+
+def _standalone(text: str, number) -> bool:
+    """A number alone on its line at the top («№ 522/25», «Обращение № 5486326»): a form's own number."""
+    line_start = text.rfind("\n", 0, number.start()) + 1
+    line_end = text.find("\n", number.end())
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    head = text[line_start : number.start()].strip()
+    return (not head or re.fullmatch(r"[ОоЭэ]бращение|Заявка|Запрос|Исх\.?", head) is not None) and len(
+        line.strip()
+    ) <= len(head) + len(number.group(0)) + 4
+
+
+def reply_to(text: str) -> Found | None:
+    """The reference to our earlier letter this one answers: «На № 01-12/345 от 12.03.2024»."""
+    for number, date in _pairs(text):
+        start = min(number.start(), date.start()) if date else number.start()
+        if classify(text, start) != "reply" or date is None:
+            continue
+        parsed = _date_value(date)
+        num = _clean_number(number.group("num"))
+        if parsed is None or not re.search(r"\d", num):
+            continue
+        end = max(number.end(), date.end())
+        return Found({"number": num, "date": parsed[0]}, start, end, "reply_pair")
+    return None
+
+
+_POSITION_WORDS = (
+    r"(?:Глав[аеуы]|Губернатор[уа]?|Министр[уа]?|Начальник[уа]?|Директор[уа]?|Заместител[ьюя]|"
+    r"Председател[ьюя]|Руководител[ьюя]|Прокурор[уа]?|Депутат[уа]?|Генеральн[а-яё]+|Управляющ[а-яё]+|"
+    r"Президент[уа]?|Мэр[уа]?|Сити-менеджер[уа]?|Уполномоченн[а-яё]+|Первый|Первому|Врио|И\.\s?о\.|"
+    r"Заведующ[а-яё]+|Ректор[уа]?|Главн[а-яё]+|Секретар[ьюя]|Помощник[уа]?|Советник[уа]?|Консультант[уа]?|"
+    r"Специалист[уа]?|Инспектор[уа]?|Командир[уа]?|Атаман[уа]?)"
+)
+_POSITION_LINE = re.compile(r"^\s*" + _POSITION_WORDS + r"\b", re.IGNORECASE)
+_SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_INITIALS = r"[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.?"
+PERSON_SHORT = re.compile(rf"(?P<name>{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s{_INITIALS})")
+PERSON_FULL = re.compile(
+    rf"(?P<name>{_SURNAME}\s[А-ЯЁ][а-яё]+\s[А-ЯЁ][а-яё]+(?:вич|вна|вны|вне|вну|чна|ична|ич|оглы|кызы)[а-яё]*)"
+)
+
+
+def addressee(text: str) -> Found | None:
+    """Whom the letter is addressed to, from the header's dative block («Главе города Лошкину А.А.»)."""
+    limit = header_end(text)
+    lines = [line for line in lines_with_offsets(text) if line[0] < limit]
+    for index, (start, end, line) in enumerate(lines):
+        if not _POSITION_LINE.match(line):
+            continue
+        block = [(start, end, line)]
+        for nxt in lines[index + 1 : index + 5]:
+            if not nxt[2].strip():
+                break
+            block.append(nxt)
+            if PERSON_SHORT.search(nxt[2]) or PERSON_FULL.search(nxt[2]):
+                break
+        joined = " ".join(b[2].strip() for b in block)
+        person = PERSON_SHORT.search(joined) or PERSON_FULL.search(joined)
+        if person is None:
+            continue
+        from pipeline.card.nlp import nominative_name
+
+        return Found(
+            {"position": joined[: person.start()].strip(" ,"), "name": nominative_name(person.group("name"))},
+            block[0][0],
+            block[-1][1],
+            "dative_block",
+        )
+    return None
+
+
+_CONTACT_LABEL = re.compile(r"^\s*(?:Исп(?:олнитель)?\.?|Исп\.:?)\s*:?\s*", re.IGNORECASE)
+PHONE = re.compile(
+    r"(?<![\d-])(?:\+7|8|7)?[\s-]?\(?\d{3,5}\)?[\s-]?\d{1,3}[\s-]?\d{2}[\s-]?\d{2}(?![\d-])|(?<![\d-])\d{3}-\d{2}-\d{2}(?![\d-])"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def signatory(text: str) -> Found | None:
+    """The person who signed: the last position line followed by a name in the letter's closing."""
+    lines = lines_with_offsets(text)
+    body = header_end(text)
+    found = None
+    for index, (start, _end, line) in enumerate(lines):
+        if start < body or _CONTACT_LABEL.match(line) or PHONE.search(line) or EMAIL.search(line):
+            continue
+        person = PERSON_SHORT.search(line)
+        if person is None or len(line.strip()) > 90:
+            continue
+        before = line[: person.start()].strip(" ,")
+        position_lines = [before] if before else []
+        for prev in reversed(lines[max(0, index - 3) : index]):
+            text_prev = prev[2].strip()
+            if not text_prev or len(text_prev) > 70 or text_prev.endswith((".", "!", "?")):
+                break
+            position_lines.insert(0, text_prev)
+            if _POSITION_LINE.match(text_prev):
+                break
+        position = " ".join(p for p in position_lines if p).strip()
+        if not position or not _POSITION_LINE.match(position):
+            continue
+        found = Found(
+            {"name": person.group("name"), "position": position},
+            start + person.start(),
+            start + person.end(),
+            "closing_block",
+        )
+    return found
+
+
+def sender_contact(text: str) -> Found | None:
+    """The sender's executor: «Исп. Петрова А.С., тел. 8 (351) 123-45-67, petrova@mail.ru»."""
+    lines = lines_with_offsets(text)
+    body = header_end(text)
+    for index, (start, end, line) in enumerate(lines):
+        if start < body:
+            continue
+        labelled = _CONTACT_LABEL.match(line)
+        chunk = line + " " + (lines[index + 1][2] if index + 1 < len(lines) else "")
+        phone = PHONE.search(chunk)
+        person = (
+            PERSON_SHORT.search(line)
+            or PERSON_FULL.search(line)
+            or re.search(rf"(?P<name>{_SURNAME}(?:\s[А-ЯЁ][а-яё]+){{1,2}})", line)
+        )
+        if not labelled and not (person and phone and person.start() < 3):
+            continue
+        if person is None and not phone:
+            continue
+        email = EMAIL.search(chunk)
+        value = {
+            "name": person.group("name") if person else None,
+            "phone": phone.group(0).strip() if phone else None,
+            "email": email.group(0) if email else None,
+        }
+        return Found(value, start, end, "executor_label" if labelled else "executor_line")
+    return None
+
+
+_ATTACHMENT = re.compile(r"^\s*Приложени[ея]\s*:?", re.IGNORECASE | re.MULTILINE)
+_SHEETS = re.compile(r"(?:на\s*)?(\d{1,4})\s*(?:л\.|л\b|лист[а-я]*)", re.IGNORECASE)
+
+
+def attachment_sheets(text: str) -> Found | None:
+    """Sheets of attachments («Приложение: на 5 л. в 1 экз.»; several items are summed)."""
+    match = _ATTACHMENT.search(text)
+    if match is None:
+        return None
+    end = len(text)
+    stop = re.search(r"\n\s*\n|\n\s*" + _POSITION_WORDS, text[match.end() :])
+    if stop:
+        end = match.end() + stop.start()
+    block = text[match.end() : min(end, match.end() + 600)]
+    sheets = [int(m.group(1)) for m in _SHEETS.finditer(block)]
+    if not sheets:
+        return None
+    return Found(sum(sheets), match.start(), match.end() + len(block), "attachment_block")

@@ -1,0 +1,123 @@
+"""Shared language tools for the card stages, loaded once and lazily (natasha NER, pymorphy3, dateparser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Span:
+    type: str  # PER, ORG, LOC
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _ner():
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+@lru_cache(maxsize=1)
+def morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def entities(text: str) -> list[Span]:
+    """Named entities (PER, ORG, LOC) of `text` with their offsets, by natasha's news NER."""
+    if not text.strip():
+        return []
+    from natasha import Doc
+
+    segmenter, tagger = _ner()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [Span(s.type, s.start, s.stop, s.text) for s in doc.spans]
+
+
+_INITIAL = re.compile(r"^[А-ЯЁA-Z]\.?$")
+_NAME_TAGS = ("Surn", "Name", "Patr")
+
+
+def _gender(words: list[str]) -> str | None:
+    for tag in ("Patr", "Name"):
+        for word in words:
+            for parse in morph().parse(word):
+                if tag in parse.tag and parse.tag.gender in {"masc", "femn"}:
+                    return parse.tag.gender
+    return None
+
+
+def nominative_name(name: str) -> str:
+    """«Пахомовой Маргариты Тимуровны» → «Пахомова Маргарита Тимуровна»; initials are kept as written."""
+    words = re.findall(r"[А-ЯЁа-яёA-Za-z]+(?:-[А-ЯЁа-яё]+)?\.?", name)
+    full = [w for w in words if not _INITIAL.match(w)]
+    gender = _gender(full)
+    out: list[str] = []
+    for word in words:
+        if _INITIAL.match(word):
+            out.append(word[0].upper() + ".")
+            continue
+        best = None
+        parses = morph().parse(word)
+        if any(
+            any(t in p.tag for t in _NAME_TAGS)
+            and p.tag.case == "nomn"
+            and p.tag.number == "sing"
+            and (gender is None or p.tag.gender == gender)
+            for p in parses
+        ):
+            out.append(word.capitalize())
+            continue
+        for parse in parses:
+            if not any(t in parse.tag for t in _NAME_TAGS):
+                continue
+            if gender and parse.tag.gender not in {gender, None} and "Surn" not in parse.tag:
+                continue
+            wanted = {"nomn", "sing"} | ({gender} if gender and "Surn" in parse.tag else set())
+            inflected = parse.inflect(wanted) or parse.inflect({"nomn"})
+            if inflected is not None:
+                best = inflected.word
+                break
+        out.append((best or word).capitalize() if best else word)
+    return _join_initials(" ".join(out))
+
+
+def _join_initials(text: str) -> str:
+    return re.sub(r"([А-ЯЁ]\.)\s+(?=[А-ЯЁ]\.)", r"\1", text)
+
+
+_MONTHS = (
+    "январ[яье]|феврал[яье]|март[ае]?|апрел[яье]|ма[яйе]|июн[яье]|июл[яье]|август[ае]?|"
+    "сентябр[яье]|октябр[яье]|ноябр[яье]|декабр[яье]"
+)
+# A date as it is written in Russian letters: «14.03.2024», «14.03.24», «12 апреля 2024 года», «"04" февраля 2025 г.»
+DATE = re.compile(
+    r"(?P<date>(?<!\d)\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?(?:\d{4}|\d{2})(?!\d)"
+    r"|[«\"“]?\s?\d{1,2}\s?[»\"”]?[\s_]+(?:" + _MONTHS + r")[\s_]+\d{4})(?:\s?(?:г\.|года|г(?=\W)))?",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> dt.date | None:
+    """A date written in Russian to a date (genitive months keep their day), or None when it is none."""
+    import dateparser
+
+    cleaned = re.sub(r"[«»\"“”_]", " ", text)
+    cleaned = re.sub(r"\s*([./])\s*", r"\1", cleaned)
+    cleaned = re.sub(r"\s+(г\.?|года)$", "", cleaned.strip())
+    parsed = dateparser.parse(
+        cleaned, languages=["ru"], settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"}
+    )
+    if parsed is None or not 1990 <= parsed.year <= 2100:
+        return None
+    return parsed.date()

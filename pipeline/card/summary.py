@@ -1,0 +1,73 @@
+"""The summary as a clerk writes it: a letter's subject line («О …»), or for an appeal a short
+«По вопросу …» built from what the citizen asks."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.card.found import Found, lines_with_offsets
+from pipeline.card.header import header_end
+
+_SUBJECT = re.compile(r"^\s*(?:О|Об|Обо|По вопросу|Тема\s*:)\s+\S", re.IGNORECASE)
+_SUBJECT_LABEL = re.compile(
+    r"^\s*(?:Тема|Subject|Тема обращения|Вопрос|Краткое содержание)\s*:\s*(?P<s>.+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ASK = re.compile(
+    r"\b(?:по\s+вопросу|прошу(?:\s+(?:Вас|вас))?|просим(?:\s+(?:Вас|вас))?)\s+(?P<ask>[^.!?]{10,300})",
+    re.IGNORECASE,
+)
+MAX_WORDS = 25
+
+
+def _cut(text: str, words: int = MAX_WORDS) -> str:
+    tokens = re.sub(r"\s+", " ", text).strip(" ,;:-").split(" ")
+    return " ".join(tokens[:words]).rstrip(" ,;:")
+
+
+def subject_line(text: str) -> Found | None:
+    """The «О …» line under the header (with its continuation lines)."""
+    limit = header_end(text)
+    lines = lines_with_offsets(text)
+    for index, (start, end, line) in enumerate(lines):
+        if start > limit + 5:
+            break
+        if not _SUBJECT.match(line) or len(line.strip()) > 200:
+            continue
+        parts = [line.strip()]
+        last = end
+        for nxt in lines[index + 1 : index + 4]:
+            piece = nxt[2].strip()
+            if not piece or nxt[0] >= limit or piece[0].isupper():
+                break
+            parts.append(piece)
+            last = nxt[1]
+        value = re.sub(r"^Тема\s*:\s*", "", " ".join(parts), flags=re.IGNORECASE)
+        return Found(_cut(value), start, last, "subject_line")
+    return None
+
+
+def appeal_summary(text: str) -> Found | None:
+    """«По вопросу …» from the appeal's own request."""
+    match = _ASK.search(text[header_end(text) :]) or _ASK.search(text)
+    if match:
+        offset = text.find(match.group(0))
+        ask = _cut(match.group("ask"))
+        lead = match.group(0)[: match.start("ask") - match.start()].strip().casefold()
+        value = f"По вопросу {ask}" if lead.startswith("по вопросу") else f"По вопросу: {ask}"
+        return Found(
+            value,
+            offset + (match.start("ask") - match.start()),
+            offset + len(match.group(0)),
+            "request_phrase",
+        )
+    label = _SUBJECT_LABEL.search(text)
+    if label and len(label.group("s").strip()) > 3:
+        return Found(_cut(label.group("s")), label.start("s"), label.end("s"), "subject_label")
+    return None
+
+
+def summary(text: str, is_appeal: bool) -> Found | None:
+    if is_appeal:
+        return appeal_summary(text) or subject_line(text)
+    return subject_line(text) or appeal_summary(text)
