@@ -1,0 +1,62 @@
+"""One file's bytes to pages, by what the bytes are: the dispatcher every container recurses into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docket.errors import InputError, UnsupportedFormat
+from pipeline.document import Block, Page
+from pipeline.ingest import sniff
+from pipeline.ingest.limits import Context
+from pipeline.ingest.text import check_binary, check_readable, decode_text
+
+
+@dataclass
+class Extracted:
+    media_type: str
+    pages: list[Page]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def text_page(text: str, number: int = 1) -> Page:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip("\n") for p in text.split("\n\n") if p.strip()]
+    return Page(number=number, text=text, blocks=[Block(text=p) for p in paragraphs])
+
+
+def extract(data: bytes, file_name: str | None, ctx: Context, first_number: int = 1) -> Extracted:
+    if not data:
+        raise InputError("the file is empty")
+    ctx.check_time()
+    kind = sniff.sniff(data)
+    if kind == sniff.PDF:
+        from pipeline.ingest.pdf import extract_pdf
+
+        return Extracted(kind, extract_pdf(data, ctx, first_number))
+    if kind in sniff.IMAGES:
+        from pipeline.ingest.image import extract_image
+
+        return Extracted(kind, extract_image(data, kind, ctx, first_number))
+    if kind == sniff.EML:
+        from pipeline.ingest.mail import extract_email
+
+        pages, meta, warnings = extract_email(data, ctx, first_number)
+        return Extracted(kind, pages, {"email": meta, "channel": "email"}, warnings)
+    if kind == sniff.DOCX:
+        from pipeline.ingest.office import extract_docx
+
+        return Extracted(kind, extract_docx(data, ctx, first_number))
+    if kind == sniff.ZIP:
+        from pipeline.ingest.archive import extract_zip
+
+        pages, warnings = extract_zip(data, ctx, first_number)
+        return Extracted(kind, pages, {}, warnings)
+    if kind is not None:
+        raise UnsupportedFormat(f"unsupported file type: {kind} ({file_name or 'unnamed'})")
+    check_binary(data)
+    text = decode_text(data)
+    check_readable(text)
+    ctx.add_pages(1)
+    return Extracted(sniff.TEXT, [text_page(text, first_number)])

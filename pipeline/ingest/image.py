@@ -1,0 +1,63 @@
+"""Images (PNG, JPEG, TIFF incl. multi-page, BMP, GIF, WebP): checked, split into pages, OCR'd."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from docket.errors import CorruptDocument
+from pipeline.document import Page
+from pipeline.ingest import sniff
+from pipeline.ingest.limits import Context
+from pipeline.ingest.ocr import OcrTask
+from pipeline.ingest.scan import ocr_pages
+
+_TESSERACT_READS = {sniff.PNG: ".png", sniff.JPEG: ".jpg", sniff.TIFF: ".tif", sniff.BMP: ".bmp"}
+
+
+def _dpi(info: dict) -> int | None:
+    dpi = info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if 70 <= value <= 1200 else None
+
+
+def extract_image(data: bytes, media_type: str, ctx: Context, first_number: int = 1) -> list[Page]:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # the limit is ours (ctx.check_pixels), checked before decoding
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            image = Image.open(io.BytesIO(data))
+            frames = getattr(image, "n_frames", 1)
+            ctx.check_pixels(*image.size)
+            if media_type == sniff.PNG:
+                Image.open(io.BytesIO(data)).verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptDocument(f"the image cannot be read: {exc}") from exc
+    if media_type == sniff.GIF:
+        frames = 1  # an animated GIF is not a multi-page letter
+    ctx.add_pages(frames)
+    dpi = _dpi(image.info)
+    tasks = []
+    if frames == 1 and media_type in _TESSERACT_READS:
+        path = ctx.tmp / f"image-{ctx.pages}{_TESSERACT_READS[media_type]}"
+        path.write_bytes(data)  # Tesseract reads the received bytes as they are
+        tasks.append(OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, dpi))
+    else:
+        try:
+            for index in range(frames):
+                ctx.check_time()
+                image.seek(index)
+                ctx.check_pixels(*image.size)
+                path = ctx.tmp / f"frame-{ctx.pages}-{index + 1:04d}.png"
+                image.convert("L").save(path, compress_level=1)
+                tasks.append(
+                    OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, _dpi(image.info) or dpi)
+                )
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptDocument(f"the image cannot be read: {exc}") from exc
+    return ocr_pages(tasks, ctx, first_number)

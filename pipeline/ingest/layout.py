@@ -1,0 +1,155 @@
+"""Reading order from word boxes: lines, column segments, blocks, then blocks in reading order.
+
+Tesseract and pdfplumber both read a two-column letter header line by line across the gap, mixing the
+letterhead with the addressee. Here a line is cut where the horizontal gap is much wider than a space,
+the pieces are stacked into blocks by vertical proximity and horizontal overlap, and blocks that sit
+side by side are read left column first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from pipeline.document import Block, Word
+
+COLUMN_GAP = 1.6  # a gap wider than this many line heights separates columns
+BLOCK_GAP = 1.5  # a vertical gap wider than this many word heights starts a new block
+
+
+@dataclass
+class _Line:
+    words: list[Word]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class _Block:
+    lines: list[_Line] = field(default_factory=list)
+    x0: float = float("inf")
+    y0: float = float("inf")
+    x1: float = float("-inf")
+    y1: float = float("-inf")
+
+    def add(self, line: _Line) -> None:
+        self.lines.append(line)
+        self.x0, self.y0 = min(self.x0, line.x0), min(self.y0, line.y0)
+        self.x1, self.y1 = max(self.x1, line.x1), max(self.y1, line.y1)
+
+    def to_block(self) -> Block:
+        return Block(
+            text="\n".join(line.text() for line in self.lines), bbox=(self.x0, self.y0, self.x1, self.y1)
+        )
+
+
+def _bounds(words: list[Word]) -> _Line:
+    return _Line(
+        words=sorted(words, key=lambda w: w.bbox[0]),
+        x0=min(w.bbox[0] for w in words),
+        y0=min(w.bbox[1] for w in words),
+        x1=max(w.bbox[2] for w in words),
+        y1=max(w.bbox[3] for w in words),
+    )
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Group words whose vertical extents overlap by more than half the smaller height."""
+    rows: list[tuple[float, float, list[Word]]] = []
+    for word in sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0])):
+        top, bottom = word.bbox[1], word.bbox[3]
+        height = max(bottom - top, 1e-6)
+        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            r_top, r_bottom, members = rows[i]
+            overlap = min(bottom, r_bottom) - max(top, r_top)
+            if overlap > 0.5 * min(height, r_bottom - r_top):
+                members.append(word)
+                rows[i] = (min(top, r_top), max(bottom, r_bottom), members)
+                break
+        else:
+            rows.append((top, bottom, [word]))
+    return [members for _, _, members in rows]
+
+
+def _segments(row: list[Word], line_height: float) -> list[_Line]:
+    row = sorted(row, key=lambda w: w.bbox[0])
+    pieces: list[list[Word]] = [[row[0]]]
+    for prev, word in zip(row, row[1:], strict=False):
+        if word.bbox[0] - prev.bbox[2] > COLUMN_GAP * line_height:
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    return [_bounds(piece) for piece in pieces]
+
+
+def _overlaps(a0: float, a1: float, b0: float, b1: float) -> bool:
+    return min(a1, b1) - max(a0, b0) > 0
+
+
+def _stack(lines: list[_Line], line_height: float) -> list[_Block]:
+    blocks: list[_Block] = []
+    for line in sorted(lines, key=lambda s: (s.y0, s.x0)):
+        near = [
+            b
+            for b in blocks
+            if line.y0 - b.y1 < BLOCK_GAP * line_height
+            and line.y0 >= b.lines[-1].y0 + 0.3 * line_height
+            and _overlaps(line.x0, line.x1, b.x0, b.x1)
+        ]
+        # A line spanning two side-by-side blocks (the body under a two-column header) joins neither.
+        if len(near) == 1:
+            near[0].add(line)
+        else:
+            block = _Block()
+            block.add(line)
+            blocks.append(block)
+    return blocks
+
+
+def _reading_order(blocks: list[_Block]) -> list[_Block]:
+    """Bands of vertically overlapping blocks top to bottom; inside a band, columns left to right."""
+    ordered: list[_Block] = []
+    pending = sorted(blocks, key=lambda b: b.y0)
+    while pending:
+        band = [pending.pop(0)]
+        bottom = band[0].y1
+        grew = True
+        while grew:
+            grew = False
+            for b in list(pending):
+                if b.y0 < bottom:
+                    band.append(b)
+                    pending.remove(b)
+                    bottom = max(bottom, b.y1)
+                    grew = True
+        columns: list[list[_Block]] = []
+        for b in sorted(band, key=lambda b: b.x0):
+            for col in columns:
+                if any(_overlaps(b.x0, b.x1, c.x0, c.x1) for c in col):
+                    col.append(b)
+                    break
+            else:
+                columns.append([b])
+        for col in columns:
+            ordered.extend(sorted(col, key=lambda b: b.y0))
+    return ordered
+
+
+def layout(words: list[Word]) -> tuple[list[Block], str]:
+    """Blocks in reading order and the page text (lines joined by newlines, blocks by blank lines)."""
+    words = [w for w in words if w.text.strip()]
+    if not words:
+        return [], ""
+    line_height = median(w.bbox[3] - w.bbox[1] for w in words) or 1.0
+    lines = [seg for row in _rows(words) for seg in _segments(row, line_height)]
+    blocks = [b.to_block() for b in _reading_order(_stack(lines, line_height))]
+    return blocks, "\n\n".join(b.text for b in blocks)
