@@ -7,11 +7,12 @@ from typing import Any
 from pipeline.contract import DuplicateHit
 from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
-from pipeline.duplicates.verify import Candidate, Query, classify
+from pipeline.duplicates.verify import Query, classify
 
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
 MAX_CANDIDATES = 200
+MAX_LSH = 50  # LSH candidates verified, those sharing most bands first
 _SEED = 7
 
 
@@ -27,7 +28,7 @@ class DuplicateIndex:
         self.tenant = tenant
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh: Any = None
+        self._bands: Any = None
         self._last_seq = 0
         self._permutations: Any = None
 
@@ -46,14 +47,6 @@ class DuplicateIndex:
         )
         minhash.update_batch(nz.shingle_hashes(normalized))
         return minhash
-
-    def _from_signature(self, signature: bytes) -> Any:
-        import numpy as np
-        from datasketch import LeanMinHash
-
-        return LeanMinHash(
-            seed=_SEED, hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme="affine32"
-        )
 
     def _row(self, record: IndexRecord) -> dict[str, Any]:
         normalized = nz.normalize_text(record.text)
@@ -117,14 +110,15 @@ class DuplicateIndex:
     # -- LSH ------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the in-memory LSH up to date with rows written since (by this or another process)."""
-        from datasketch import MinHashLSH
+        import numpy as np
         from sqlalchemy import select
 
+        from pipeline.duplicates.bands import BandIndex
         from pipeline.duplicates.store import tables
 
         _, table = tables()
-        if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        if self._bands is None:
+            self._bands = BandIndex(self.threshold, self.num_perm)
         query = (
             select(table.c.seq, table.c.document_id, table.c.signature)
             .where(table.c.tenant == self.tenant, table.c.seq > self._last_seq)
@@ -132,16 +126,12 @@ class DuplicateIndex:
         )
         with self.engine.connect() as conn:
             result = conn.execute(query)
-            while batch := result.fetchmany(20000):
-                with self._lsh.insertion_session() as session:
-                    for seq, document_id, signature in batch:
-                        self._last_seq = seq
-                        if document_id in self._lsh.keys:
-                            self._lsh.remove(document_id)
-                        if signature:
-                            session.insert(
-                                document_id, self._from_signature(signature), check_duplication=False
-                            )
+            while batch := result.fetchmany(100_000):
+                self._last_seq = batch[-1][0]
+                rows = [(document_id, signature) for _, document_id, signature in batch if signature]
+                if rows:
+                    signatures = np.frombuffer(b"".join(sig for _, sig in rows), dtype=np.uint32)
+                    self._bands.add([document_id for document_id, _ in rows], signatures)
 
     # -- reading ------------------------------------------------------------------------------------------
     def lookup(
@@ -166,7 +156,7 @@ class DuplicateIndex:
         minhash = self._minhash(normalized) if normalized else None
         query = Query.build(record, normalized, minhash)
 
-        similar = set(self._lsh.query(minhash)) if minhash is not None else set()
+        similar = set(self._bands.query(minhash.hashvalues, limit=MAX_LSH)) if minhash is not None else set()
         conditions = []
         for column, value in (
             ("file_sha256", record.file_sha256),
@@ -180,7 +170,7 @@ class DuplicateIndex:
             if value:
                 conditions.append(table.c[column] == value)
         if similar:
-            conditions.append(table.c.document_id.in_(list(similar)[: MAX_CANDIDATES * 2]))
+            conditions.append(table.c.document_id.in_(list(similar)))
         if not conditions:
             return []
         statement = (
@@ -193,10 +183,7 @@ class DuplicateIndex:
         for row in rows:
             if row["document_id"] in exclude:
                 continue
-            candidate = Candidate(
-                row=row, minhash=self._from_signature(row["signature"]) if row["signature"] else None
-            )
-            hit = classify(query, candidate, in_lsh=row["document_id"] in similar)
+            hit = classify(query, row)
             if hit is not None:
                 best = hits.get(hit.document_id)
                 if best is None or hit.score > best.score:

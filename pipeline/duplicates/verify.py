@@ -48,12 +48,6 @@ class Query:
         )
 
 
-@dataclass
-class Candidate:
-    row: Any
-    minhash: Any
-
-
 def content_words(normalized: str) -> set[str]:
     """Word stems (first 5 letters) of the longer words: new wording keeps the same nouns in other forms."""
     return {w[:5] for w in normalized.split() if len(w) > 3 and not w.isdigit()}
@@ -126,8 +120,8 @@ def _fmt_date(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def classify(query: Query, candidate: Candidate, *, in_lsh: bool) -> DuplicateHit | None:
-    row = candidate.row
+def classify(query: Query, row: Any) -> DuplicateHit | None:
+    """The kind of duplicate the stored letter `row` is of the query, or None."""
     record = query.record
     doc_id = row["document_id"]
 
