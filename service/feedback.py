@@ -1,0 +1,134 @@
+"""Verified cards from the clerk: stored durably, added to the tenant's duplicate index, and scored
+against docket's suggestion for the live quality figures (the same definitions as `docket evaluate`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.metrics import card_accuracy, executor_hits, resolution_template
+from service.db import StoredDocument, StoredSuggestion, Verification, utcnow
+from service.schemas import VerificationIn
+
+log = logging.getLogger("docket.service")
+
+
+def store_verification(
+    session: Session, document: StoredDocument, verification: VerificationIn
+) -> Verification:
+    body = verification.model_dump(mode="json")
+    row = session.get(Verification, document.id)
+    if row is None:
+        row = Verification(
+            document_id=document.id, tenant_id=document.tenant_id, body=body, verified_at=utcnow()
+        )
+        session.add(row)
+    else:
+        row.body, row.verified_at, row.indexed = body, utcnow(), 0
+    session.commit()
+    return row
+
+
+def document_text(session: Session, document: StoredDocument) -> str | None:
+    """The text docket read from the document (its suggestion), or the submitted text."""
+    stored = session.get(StoredSuggestion, document.id)
+    if stored is not None:
+        pages = json.loads(stored.body)["document"].get("pages") or []
+        text = "\n\n".join(page.get("text", "") for page in pages)
+        if text.strip():
+            return text
+    if document.kind == "text" and document.storage_path:
+        try:
+            with open(document.storage_path, "rb") as handle:
+                return handle.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def index_verified(session: Session, index: Any, document: StoredDocument, row: Verification) -> bool:
+    """Add the verified document to the tenant's duplicate index; False when there is no index or text."""
+    if index is None:
+        return False
+    from pipeline.duplicates import record_from_card
+
+    text = document_text(session, document)
+    if text is None:
+        return False
+    card = {
+        name: {"value": _plain(value)}
+        for name, value in row.body.get("card", {}).items()
+        if value is not None
+    }
+    registered = row.body.get("registered") or document.created_at.date()
+    record = record_from_card(document.id, text, card, reg_date=registered, file_sha256=document.sha256)
+    try:
+        index.add(record)
+    except Exception as exc:  # noqa: BLE001 - the verification is stored; indexing can be redone
+        log.error("duplicate index add failed: %s", type(exc).__name__)
+        return False
+    row.indexed = 1
+    session.commit()
+    return True
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict) and "value" in value and "confidence" in value:
+        return value["value"]
+    return value
+
+
+def quality(session: Session, tenant_id: int, since: dt.date | None, until: dt.date | None) -> dict[str, Any]:
+    query = (
+        select(Verification, StoredSuggestion)
+        .join(StoredSuggestion, StoredSuggestion.document_id == Verification.document_id)
+        .where(Verification.tenant_id == tenant_id)
+    )
+    if since is not None:
+        query = query.where(Verification.verified_at >= dt.datetime.combine(since, dt.time.min))
+    if until is not None:
+        query = query.where(
+            Verification.verified_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
+        )
+    pairs = []
+    top1 = top3 = n_executors = templates_right = n_resolutions = 0
+    n = 0
+    for verification, stored in session.execute(query):
+        n += 1
+        truth = verification.body
+        suggestion = json.loads(stored.body)
+        pairs.append(
+            (suggestion.get("card") or {}, {k: _plain(v) for k, v in (truth.get("card") or {}).items()})
+        )
+        suggested = suggestion.get("executors") or []
+        if truth.get("executors"):
+            hit1, hit3 = executor_hits([e["id"] for e in suggested], truth["executors"][0]["id"])
+            top1, top3, n_executors = top1 + hit1, top3 + hit3, n_executors + 1
+        if truth.get("resolution") and truth["resolution"].get("text"):
+            names = [e.get("name") for e in suggested] + [e.get("name") for e in truth.get("executors") or []]
+            draft = (suggestion.get("resolution") or {}).get("text") or ""
+            same = resolution_template(draft, names) == resolution_template(
+                truth["resolution"]["text"], names
+            )
+            templates_right, n_resolutions = templates_right + (bool(draft) and same), n_resolutions + 1
+    card = card_accuracy(pairs)
+    return {
+        "since": since,
+        "until": until,
+        "verifications": n,
+        "card": card,
+        "executors": {
+            "top1": top1 / n_executors if n_executors else None,
+            "top3": top3 / n_executors if n_executors else None,
+            "n": n_executors,
+        },
+        "resolution": {
+            "template_accuracy": templates_right / n_resolutions if n_resolutions else None,
+            "n": n_resolutions,
+        },
+    }

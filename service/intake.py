@@ -1,0 +1,232 @@
+"""Accepting a document: idempotency, durable storage, and either a synchronous suggestion or a job."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from docket.errors import DocketError
+from service.db import IdempotencyRecord, Job, StoredDocument, StoredSuggestion, Tenant
+from service.problems import ApiError
+from service.tenants import Caller
+
+log = logging.getLogger("docket.service")
+
+
+@dataclass
+class Incoming:
+    kind: str  # "text" or "file"
+    data: bytes
+    file_name: str | None
+    media_type: str | None
+    meta: dict[str, Any]
+    callback_url: str | None = None
+    prefer_async: bool = False
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        digest.update(hashlib.sha256(self.data).digest())
+        described = [self.kind, self.file_name, self.meta, self.callback_url, self.prefer_async]
+        digest.update(json.dumps(described, sort_keys=True, default=str).encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    document_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    problem: bool = False
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    with open(partial, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) -> Answer | None:
+    """A stored answer to replay, or None after reserving the key for this request."""
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        session.add(IdempotencyRecord(tenant_id=caller.tenant_id, key=key, request_hash=request_hash))
+        try:
+            session.commit()
+            return None
+        except IntegrityError:
+            session.rollback()
+            raise ApiError(
+                409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress"
+            ) from None
+    if record.request_hash != request_hash:
+        raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
+    if record.status_code is None:
+        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
+    answer = Answer(record.status_code, json.loads(record.response_body or "null"), record.document_id)
+    answer.problem = record.status_code >= 400
+    answer.headers["Idempotent-Replayed"] = "true"
+    return answer
+
+
+def _remember(session: Session, caller: Caller, key: str, answer: Answer) -> None:
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
+        )
+    )
+    if record is not None:
+        record.status_code = answer.status
+        record.response_body = json.dumps(answer.body, default=str, ensure_ascii=False)
+        record.document_id = answer.document_id
+        session.commit()
+
+
+def _release(session: Session, caller: Caller, key: str) -> None:
+    session.rollback()
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.tenant_id == caller.tenant_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.status_code.is_(None),
+        )
+    )
+    session.commit()
+
+
+def accept(
+    app_state: Any, session: Session, caller: Caller, incoming: Incoming, idempotency_key: str | None
+) -> Answer:
+    if idempotency_key:
+        replay = _claim_key(session, caller, idempotency_key, incoming.fingerprint())
+        if replay is not None:
+            return replay
+    try:
+        answer = _accept(app_state, session, caller, incoming)
+    except DocketError as exc:
+        answer = Answer(exc.http_status, {"code": exc.code, "detail": exc.message}, problem=True)
+    except BaseException:
+        if idempotency_key:
+            _release(session, caller, idempotency_key)
+        raise
+    if idempotency_key:
+        _remember(session, caller, idempotency_key, answer)
+    return answer
+
+
+def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming) -> Answer:
+    from service.processing import plan, process_stored
+
+    settings = app_state.settings
+    mode = (
+        "sync"
+        if incoming.kind == "text"
+        else plan(incoming.data, incoming.file_name, incoming.media_type, settings)
+    )
+    if incoming.prefer_async:
+        mode = "async"
+    document_id = new_id("doc")
+    path = settings.home / "documents" / str(caller.tenant_id) / document_id
+    _write_durably(path, incoming.data)
+    document = StoredDocument(
+        id=document_id,
+        tenant_id=caller.tenant_id,
+        kind=incoming.kind,
+        file_name=incoming.file_name,
+        media_type=incoming.media_type,
+        sha256=hashlib.sha256(incoming.data).hexdigest(),
+        size=len(incoming.data),
+        storage_path=str(path.resolve()),
+        request_meta=incoming.meta,
+        status="received",
+    )
+    session.add(document)
+    headers = {"Location": f"/v1/documents/{document_id}", "Docket-Document-Id": document_id}
+    app_state.metrics.documents.labels(mode).inc()
+    if mode == "async":
+        callback_url = incoming.callback_url or session.get(Tenant, caller.tenant_id).callback_url
+        job = Job(
+            id=new_id("job"), tenant_id=caller.tenant_id, document_id=document_id, callback_url=callback_url
+        )
+        document.status = "queued"
+        session.add(job)
+        session.commit()
+        app_state.jobs.wake()
+        from service.jobs import job_view
+
+        headers["Location"] = f"/v1/jobs/{job.id}"
+        return Answer(202, job_view(job), document_id, headers)
+    session.commit()
+    try:
+        suggestion = process_stored(
+            settings,
+            app_state.resources.get(caller.tenant_name),
+            kind=incoming.kind,
+            data=incoming.data,
+            file_name=incoming.file_name,
+            meta=incoming.meta,
+        )
+    except DocketError as exc:
+        document.status = "failed"
+        document.error_status, document.error_code, document.error_detail = (
+            exc.http_status,
+            exc.code,
+            exc.message,
+        )
+        session.commit()
+        answer = Answer(
+            exc.http_status, {"code": exc.code, "detail": exc.message}, document_id, headers, problem=True
+        )
+        return answer
+    body = suggestion.model_dump_json()
+    session.add(
+        StoredSuggestion(
+            document_id=document_id,
+            tenant_id=caller.tenant_id,
+            model_version=suggestion.model_version,
+            body=body,
+        )
+    )
+    document.status = "done"
+    session.commit()
+    return Answer(200, json.loads(body), document_id, headers)
+
+
+def tenant_document(session: Session, caller: Caller, document_id: str) -> StoredDocument:
+    document = session.get(StoredDocument, document_id)
+    if document is None or document.tenant_id != caller.tenant_id:
+        raise ApiError(404, "not_found", "no such document")
+    return document
+
+
+def document_job(session: Session, document: StoredDocument) -> Job | None:
+    return session.scalar(
+        select(Job).where(Job.document_id == document.id).order_by(Job.created_at.desc()).limit(1)
+    )

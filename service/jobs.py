@@ -1,0 +1,306 @@
+"""Jobs: documents that need OCR or other heavy work run in a pool of worker processes.
+
+The database is the queue. A dispatcher thread moves `queued` jobs into the pool (never more than there
+are workers), stores each result, and delivers callbacks with retries. On start, jobs left `running` by
+a stopped or killed service go back to `queued`, so nothing accepted is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from docket.settings import Settings
+from service.db import Job, StoredDocument, StoredSuggestion, Tenant, utcnow
+from service.metrics import Metrics
+
+log = logging.getLogger("docket.service")
+
+MAX_ATTEMPTS = 3
+CALLBACK_MAX_ATTEMPTS = 6
+SIGNATURE_HEADER = "Docket-Signature"
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`: the receiver recomputes it with the secret."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return moment.replace(tzinfo=dt.UTC).isoformat() if moment else None
+
+
+def job_view(
+    job: Job, document: StoredDocument | None = None, suggestion: str | None = None
+) -> dict[str, Any]:
+    error = None
+    if document is not None and job.status == "failed":
+        error = {
+            "status": document.error_status,
+            "code": document.error_code,
+            "detail": document.error_detail,
+        }
+    return {
+        "id": job.id,
+        "document_id": job.document_id,
+        "status": job.status,
+        "attempts": job.attempts,
+        "created_at": iso(job.created_at or utcnow()),
+        "started_at": iso(job.started_at),
+        "finished_at": iso(job.finished_at),
+        "error": error,
+        "suggestion": json.loads(suggestion) if suggestion else None,
+        "callback_status": job.callback_status,
+    }
+
+
+class JobRunner:
+    def __init__(self, settings: Settings, sessions: sessionmaker, metrics: Metrics):
+        self.settings = settings
+        self.sessions = sessions
+        self.metrics = metrics
+        self.callback_backoff_s = 1.0
+        self.poll_s = 0.5
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._done: queue.Queue = queue.Queue()
+        self._inflight: dict[str, Future] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-callback")
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._thread = threading.Thread(target=self._loop, name="docket-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._senders.shutdown(wait=False, cancel_futures=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def recover(self) -> None:
+        """Jobs a previous run left running go back to the queue (or fail after MAX_ATTEMPTS)."""
+        with self.sessions() as session:
+            for job in session.scalars(select(Job).where(Job.status == "running")):
+                if job.attempts >= MAX_ATTEMPTS:
+                    self._fail(
+                        session, job, 500, "worker_crashed", "processing stopped repeatedly; giving up"
+                    )
+                else:
+                    job.status = "queued"
+            session.execute(
+                update(Job)
+                .where(Job.callback_status == "sending")
+                .values(callback_status="pending", callback_next_at=utcnow())
+            )
+            session.commit()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        from service.processing import worker_init
+
+        return ProcessPoolExecutor(
+            max_workers=max(1, self.settings.workers),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker_init,
+        )
+
+    # --- the loop ------------------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._collect()
+                self._dispatch()
+                self._deliver_due_callbacks()
+            except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
+                log.error("job loop error: %s", type(exc).__name__)
+            self._wake.wait(self.poll_s)
+            self._wake.clear()
+
+    def _dispatch(self) -> None:
+        free = max(1, self.settings.workers) - len(self._inflight)
+        if free <= 0:
+            return
+        with self.sessions() as session:
+            jobs = session.scalars(
+                select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(free)
+            ).all()
+            queued = session.query(Job).filter(Job.status == "queued").count()
+            self.metrics.jobs_queued.set(max(0, queued - len(jobs)))
+            for job in jobs:
+                document = session.get(StoredDocument, job.document_id)
+                tenant = session.get(Tenant, job.tenant_id)
+                if job.attempts >= MAX_ATTEMPTS:
+                    self._fail(
+                        session, job, 500, "worker_crashed", "processing stopped repeatedly; giving up"
+                    )
+                    session.commit()
+                    continue
+                job.status, job.started_at, job.attempts = "running", utcnow(), job.attempts + 1
+                session.commit()
+                payload = {
+                    "kind": document.kind,
+                    "storage_path": document.storage_path,
+                    "file_name": document.file_name,
+                    "meta": document.request_meta or {},
+                }
+                if self._pool is None:
+                    self._pool = self._new_pool()
+                try:
+                    future = self._pool.submit(_call_worker, self.settings.model_dump(), tenant.name, payload)
+                except Exception:  # a broken pool refuses new work: start a fresh one next round
+                    self._pool = None
+                    job.status, job.attempts = "queued", job.attempts - 1
+                    session.commit()
+                    return
+                self._inflight[job.id] = future
+                future.add_done_callback(lambda f, job_id=job.id: self._finished(job_id, f))
+        self.metrics.jobs_running.set(len(self._inflight))
+
+    def _finished(self, job_id: str, future: Future) -> None:
+        self._done.put((job_id, future))
+        self._wake.set()
+
+    def _collect(self) -> None:
+        while True:
+            try:
+                job_id, future = self._done.get_nowait()
+            except queue.Empty:
+                break
+            self._inflight.pop(job_id, None)
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process died (killed, out of memory)
+                log.error("worker lost while running a job: %s", type(exc).__name__)
+                self._pool = None
+                result = None
+            self._store(job_id, result)
+        self.metrics.jobs_running.set(len(self._inflight))
+
+    def _store(self, job_id: str, result: dict[str, Any] | None) -> None:
+        with self.sessions() as session:
+            job = session.get(Job, job_id)
+            if job is None or job.status != "running":
+                return
+            if result is None:
+                if job.attempts >= MAX_ATTEMPTS:
+                    self._fail(
+                        session, job, 500, "worker_crashed", "the worker stopped repeatedly; giving up"
+                    )
+                    self.metrics.jobs.labels("crashed").inc()
+                else:
+                    job.status = "queued"
+                session.commit()
+                return
+            document = session.get(StoredDocument, job.document_id)
+            if result["ok"]:
+                session.merge(
+                    StoredSuggestion(
+                        document_id=job.document_id,
+                        tenant_id=job.tenant_id,
+                        model_version=result.get("model_version"),
+                        body=result["suggestion"],
+                    )
+                )
+                document.status = "done"
+                job.status = "done"
+                self.metrics.jobs.labels("done").inc()
+            else:
+                self._fail(session, job, result["status"], result["code"], result["detail"])
+                self.metrics.jobs.labels("failed").inc()
+            job.finished_at = utcnow()
+            if job.callback_url:
+                job.callback_status, job.callback_next_at = "pending", utcnow()
+            session.commit()
+
+    @staticmethod
+    def _fail(session, job: Job, status: int, code: str, detail: str) -> None:
+        document = session.get(StoredDocument, job.document_id)
+        job.status, job.finished_at = "failed", utcnow()
+        if document is not None:
+            document.status = "failed"
+            document.error_status, document.error_code, document.error_detail = status, code, detail
+        if job.callback_url:
+            job.callback_status, job.callback_next_at = "pending", utcnow()
+
+    # --- callbacks -----------------------------------------------------------------------------------
+
+    def _deliver_due_callbacks(self) -> None:
+        with self.sessions() as session:
+            due = session.scalars(
+                select(Job)
+                .where(Job.callback_status == "pending", Job.callback_next_at <= utcnow())
+                .limit(20)
+            ).all()
+            for job in due:
+                document = session.get(StoredDocument, job.document_id)
+                tenant = session.get(Tenant, job.tenant_id)
+                stored = session.get(StoredSuggestion, job.document_id)
+                body = json.dumps(
+                    {
+                        "event": "job.finished",
+                        "job": job_view(job, document, stored.body if stored else None),
+                    },
+                    default=str,
+                    ensure_ascii=False,
+                ).encode("utf-8")
+                job.callback_status = "sending"
+                session.commit()
+                self._senders.submit(self._send, job.id, job.callback_url, tenant.callback_secret, body)
+
+    def _send(self, job_id: str, url: str, secret: str, body: bytes) -> None:
+        import httpx
+
+        timestamp = int(time.time())
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, body)}
+        try:
+            response = httpx.post(url, content=body, headers=headers, timeout=10.0, follow_redirects=False)
+            delivered = 200 <= response.status_code < 300
+        except httpx.HTTPError:
+            delivered = False
+        with self.sessions() as session:
+            job = session.get(Job, job_id)
+            job.callback_attempts += 1
+            if delivered:
+                job.callback_status, job.callback_next_at = "delivered", None
+                self.metrics.callbacks.labels("delivered").inc()
+            elif job.callback_attempts >= CALLBACK_MAX_ATTEMPTS:
+                job.callback_status, job.callback_next_at = "failed", None
+                self.metrics.callbacks.labels("failed").inc()
+            else:
+                delay = self.callback_backoff_s * 2 ** (job.callback_attempts - 1)
+                job.callback_status = "pending"
+                job.callback_next_at = utcnow() + dt.timedelta(seconds=delay)
+                self.metrics.callbacks.labels("retry").inc()
+            session.commit()
+        self._wake.set()
+
+
+def _call_worker(settings_data: dict[str, Any], tenant: str, payload: dict[str, Any]) -> dict[str, Any]:
+    from service.processing import worker_run
+
+    return worker_run(settings_data, tenant, payload)
