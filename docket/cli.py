@@ -13,6 +13,7 @@ import typer
 from data.cli import generate  # noqa: I001 - the generator command, nothing else from data/
 from docket.commands import demo, process, serve, version
 from docket.errors import DocketError
+from service.cli import key_app, tenant_app
 from training.cli import evaluate, train
 
 app = typer.Typer(
@@ -29,6 +30,8 @@ app.command("evaluate")(evaluate)
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("version")(version)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(key_app, name="key")
 
 
 def _fail(message: str, code: int = 1) -> None:
