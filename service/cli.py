@@ -35,7 +35,9 @@ def tenant_create(
         tenant = create_tenant(session, name, callback_url)
         session.commit()
         typer.echo(f"tenant: {tenant.name}")
-        typer.echo(f"callback signing secret (HMAC-SHA256, header Docket-Signature): {tenant.callback_secret}")
+        typer.echo(
+            f"callback signing secret (HMAC-SHA256, header Docket-Signature): {tenant.callback_secret}"
+        )
 
 
 @key_app.command("create")
