@@ -35,9 +35,10 @@ def _open(data: bytes):
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        # pdfium's last-error is process-global and can be stale: look for the encryption dictionary.
+        if b"/Encrypt" in data:
             raise EncryptedDocument("the PDF is encrypted with a password") from exc
-        raise CorruptDocument(f"the PDF is damaged and cannot be read ({exc})") from exc
+        raise CorruptDocument("the PDF is damaged and cannot be read") from exc
 
 
 def _layer_words(plumber_page) -> list[Word]:

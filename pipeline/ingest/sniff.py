@@ -44,6 +44,8 @@ def sniff(data: bytes) -> str | None:
     head = data[:1024]
     if b"%PDF-" in head:
         return PDF
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/x-ole-storage (legacy .doc/.xls; save it as DOCX or PDF)"
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data)
     kind = filetype.guess(data[:8192])
