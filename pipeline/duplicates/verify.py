@@ -15,6 +15,7 @@ NEAR_WITH_REFERENCE = 0.45  # enough when correspondent, outgoing number and dat
 REPEAT_QUESTION = 0.35  # word overlap of the two appeals' content that counts as the same question
 FACTS_AGREE = 0.6  # below it two similar texts state different figures: different letters
 MIN_EXACT_CHARS = 20
+TEXT_GATE = 0.12  # estimated shingle Jaccard under which the texts are not compared at all
 
 
 @dataclass
@@ -140,6 +141,9 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
         (record.correspondent_id and row["correspondent_id"] == record.correspondent_id)
         or (query.correspondent_key and row["correspondent_key"] == query.correspondent_key)
     )
+    # the signatures say cheaply whether comparing the texts is worth it
+    if estimated_jaccard(query, row) < TEXT_GATE and not (same_reference and same_correspondent):
+        return _repeat_appeal(query, row, None)
     candidate_text = nz.normalize_text(row["text"])
     similarity = text_similarity(query.normalized, candidate_text)
 
@@ -162,7 +166,16 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     return _repeat_appeal(query, row, candidate_text)
 
 
-def _repeat_appeal(query: Query, row: Any, candidate_text: str) -> DuplicateHit | None:
+def estimated_jaccard(query: Query, row: Any) -> float:
+    import numpy as np
+
+    if query.minhash is None or not row["signature"]:
+        return 0.0
+    stored = np.frombuffer(row["signature"], dtype=np.uint32)
+    return float(np.mean(stored == query.minhash.hashvalues))
+
+
+def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> DuplicateHit | None:
     record = query.record
     same = []
     if query.email_key and row["email_key"] == query.email_key:
@@ -178,6 +191,8 @@ def _repeat_appeal(query: Query, row: Any, candidate_text: str) -> DuplicateHit 
     strong = len(same) >= 2 or not same[0].startswith(("applicant", "address"))
     if record.reg_date is not None and row["reg_date"] is not None and row["reg_date"] > record.reg_date:
         return None  # a repeat appeal follows the earlier one
+    if candidate_text is None:
+        candidate_text = nz.normalize_text(row["text"])
     overlap = _overlap(query.words, content_words(candidate_text))
     same_topic = bool(record.topic_code) and row["topic_code"] == record.topic_code
     if overlap < REPEAT_QUESTION and not (same_topic and overlap >= REPEAT_QUESTION / 2):

@@ -1,0 +1,393 @@
+"""Duplicates: precision/recall per kind on a held-out later period of a generated world, lookup latency at
+10k/100k/1M letters, build time and memory at 1M.
+
+World: $DOCKET_BENCH_WORLD, else generated through the CLI into a temp dir. The older 80% of the register
+(by reg_date) is indexed with the register's card fields (what the clerk verified); the newer 20% are the
+queries, once with the register's card fields and once with the card the pipeline extracts from the text.
+Truth: the generator's links (duplicate_of, repeat_of, collective_group); lookalike_of pairs are hard
+negatives (any hit on them is a false positive, counted separately too).
+
+Scale: synthetic rows (random MinHash signatures and applicant keys) fill the index to 10k/100k/1M around the
+real letters; lookups are the real held-out queries. Fill rows are written straight to the dup_records table
+with ready signatures, so build_s_1m is "write 1M rows + open the index" (what a process does on start);
+computing 1M signatures from text is extrapolated from the measured per-letter cost (`minhash_ms_per_doc`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZES = (10_000, 100_000, 1_000_000)
+QUERIES_FOR_LATENCY = 300
+PIPELINE_CARD_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_CARD_QUERIES", "600"))
+SEED = 5
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _docket() -> str:
+    candidate = Path(sys.executable).with_name("docket")
+    return str(candidate) if candidate.exists() else (shutil.which("docket") or "docket")
+
+
+def world_dir(tmp: Path) -> Path:
+    given = os.environ.get("DOCKET_BENCH_WORLD")
+    if given:
+        return Path(given)
+    out = tmp / "world"
+    cmd = [
+        _docket(),
+        "generate",
+        "--out",
+        str(out),
+        "--seed",
+        str(SEED),
+        "--years",
+        "3",
+        "--per-year",
+        "5000",
+    ]
+    cmd.append("--no-render")
+    subprocess.run(cmd, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    return out
+
+
+def _links(frame: Any) -> dict[str, dict[str, Any]]:
+    """Per letter: the letters it duplicates, repeats, is collective with, and merely looks like."""
+    from pipeline.duplicates.register import _clean
+
+    columns = set(frame.columns)
+    groups: dict[str, list[str]] = {}
+    if "collective_group" in columns:
+        for doc_id, group in zip(frame["doc_id"], frame["collective_group"], strict=True):
+            group = _clean(group)
+            if group:
+                groups.setdefault(group, []).append(str(doc_id))
+    links: dict[str, dict[str, Any]] = {}
+    for row in frame.to_dict("records"):
+        doc_id = str(row["doc_id"])
+        entry = {"duplicate": set(), "repeat": set(), "collective": set(), "lookalike": set()}
+        for key, column in (
+            ("duplicate", "duplicate_of"),
+            ("repeat", "repeat_of"),
+            ("lookalike", "lookalike_of"),
+        ):
+            value = _clean(row.get(column)) if column in columns else None
+            if value:
+                entry[key] |= {v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()}
+        group = _clean(row.get("collective_group")) if "collective_group" in columns else None
+        if group:
+            entry["collective"] = set(groups[group]) - {doc_id}
+        links[doc_id] = entry
+    return links
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def _closure(links: dict[str, dict[str, Any]], doc_id: str, key: str) -> set[str]:
+    """Everything `doc_id` duplicates, directly or through a chain (a re-send of a re-send)."""
+    seen, todo = set(), [doc_id]
+    while todo:
+        current = todo.pop()
+        for other in links.get(current, {}).get(key, ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen - {doc_id}
+
+
+def score(
+    predictions: dict[str, list[Any]],
+    links: dict[str, dict[str, Any]],
+    indexed: set[str],
+    texts: dict[str, str],
+) -> dict[str, Any]:
+    """Pairs (query, indexed letter) per kind. A near hit on a letter the generator calls a duplicate is right;
+    `exact` truth is a duplicate pair with the same normalised text (the generator does not say which)."""
+    from pipeline.duplicates.normalize import normalize_text
+
+    counts = {kind: [0, 0, 0] for kind in ("exact", "near", "duplicate", "repeat_appeal")}
+    lookalike_hits = 0
+    for query, hits in predictions.items():
+        dups = _closure(links, query, "duplicate") | {d for d, e in links.items() if query in e["duplicate"]}
+        dups &= indexed
+        same_text = {d for d in dups if normalize_text(texts[d]) == normalize_text(texts[query])}
+        group = links[query]["collective"] & indexed
+        repeats = (_closure(links, query, "repeat") & indexed) | group
+        lookalikes = links[query]["lookalike"] & indexed
+        found = {
+            kind: {h.document_id for h in hits if h.kind == kind}
+            for kind in ("exact", "near", "repeat_appeal")
+        }
+        any_dup = found["exact"] | found["near"]
+        truth = {"exact": same_text, "near": dups - same_text, "duplicate": dups, "repeat_appeal": repeats}
+        predicted = {
+            "exact": found["exact"],
+            "near": found["near"] - same_text,
+            "duplicate": any_dup - group,
+            "repeat_appeal": found["repeat_appeal"] | (any_dup & group),
+        }
+        for kind in counts:
+            counts[kind][0] += len(predicted[kind] & truth[kind])
+            counts[kind][1] += len(
+                predicted[kind] - truth[kind] - (dups if kind != "repeat_appeal" else set())
+            )
+            counts[kind][2] += len(truth[kind] - predicted[kind])
+        lookalike_hits += len((any_dup | found["repeat_appeal"]) & lookalikes)
+    result = {kind: _prf(*c) for kind, c in counts.items()}
+    result["lookalike_false_hits"] = lookalike_hits
+    return result
+
+
+def evaluate(world: Path, db_dir: Path) -> dict[str, Any]:
+    from pipeline.card import extract_card
+    from pipeline.document import Document, Page
+    from pipeline.duplicates import open_index
+    from pipeline.duplicates.register import read_register, records_from_register
+
+    frame = read_register(world).sort_values(["reg_date", "doc_id"], kind="stable").reset_index(drop=True)
+    records = records_from_register(frame)
+    links = _links(frame)
+    cut = int(len(records) * 0.8)
+    older, newer = records[:cut], records[cut:]
+    index = open_index(f"sqlite:///{db_dir / 'eval.sqlite3'}", "bench")
+    started = time.perf_counter()
+    index.add_many(older)
+    build_s = time.perf_counter() - started
+    indexed = {r.document_id for r in older}
+    texts = {r.document_id: r.text for r in records}
+
+    # a query must not see letters registered after it (they are not in the index: all are older)
+    predictions_register = {q.document_id: index.match(q) for q in newer}
+    register_scores = score(predictions_register, links, indexed, texts)
+
+    predictions_pipeline = {}
+    for q in newer[:PIPELINE_CARD_QUERIES]:
+        document = Document(id=q.document_id, media_type="text/plain", pages=[Page(number=1, text=q.text)])
+        predictions_pipeline[q.document_id] = index.lookup(document, extract_card(document))
+    pipeline_scores = score(predictions_pipeline, links, indexed, texts)
+    return {
+        "world": str(world),
+        "letters": len(records),
+        "indexed": len(older),
+        "queries": len(newer),
+        "pipeline_card_queries": len(predictions_pipeline),
+        "build_s_real": round(build_s, 2),
+        "build_per_s_real": round(len(older) / build_s, 1),
+        "register_card": register_scores,
+        "pipeline_card": pipeline_scores,
+        "queries_sample": newer[:QUERIES_FOR_LATENCY],
+        "index": index,
+    }
+
+
+def _fill(index: Any, count: int, start: int) -> None:
+    """`count` synthetic letters with random signatures and applicant keys, written straight to the table."""
+    import numpy as np
+    from sqlalchemy import insert
+
+    from pipeline.duplicates.store import tables
+
+    _, table = tables()
+    rng = np.random.default_rng(start)
+    chunk = 50_000
+    with index.engine.begin() as conn:
+        for offset in range(0, count, chunk):
+            n = min(chunk, count - offset)
+            signatures = rng.integers(0, 2**32, (n, index.num_perm), dtype=np.uint32)
+            numbers = rng.integers(0, 10**9, n)
+            rows = [
+                {
+                    "tenant": index.tenant,
+                    "document_id": f"fill-{start + offset + i:08d}",
+                    "text_key": f"{numbers[i]:064x}",
+                    "reference_key": f"{numbers[i] % 99991}/{numbers[i] % 97}",
+                    "name_key": f"name{numbers[i] % 400_000}",
+                    "email_key": f"u{numbers[i]}@mail.ru",
+                    "phone_key": f"9{numbers[i]:09d}",
+                    "text": "synthetic",
+                    "signature": signatures[i].tobytes(),
+                }
+                for i in range(n)
+            ]
+            conn.execute(insert(table), rows)
+
+
+def scale(evaluation: dict[str, Any], db_dir: Path) -> dict[str, Any]:
+    import numpy as np
+
+    from pipeline.duplicates import open_index
+
+    base = evaluation["index"]
+    real = list(evaluation["queries_sample"])
+    older = len(base)
+    out: dict[str, Any] = {}
+    for size in SIZES:
+        url = f"sqlite:///{db_dir / f'scale-{size}.sqlite3'}"
+        seed_index = open_index(url, "bench")
+        rss_before = _rss_mb()
+        started = time.perf_counter()
+        _fill(seed_index, max(0, size - older), start=size)
+        # the real letters, so queries have true hits to find
+        from sqlalchemy import insert, select
+
+        from pipeline.duplicates.store import tables
+
+        _, table = tables()
+        with base.engine.connect() as src, seed_index.engine.begin() as dst:
+            rows = [
+                dict(r) for r in src.execute(select(table).where(table.c.tenant == base.tenant)).mappings()
+            ]
+            for r in rows:
+                r.pop("seq")
+            dst.execute(insert(table), rows)
+        seed_index.engine.dispose()
+        written_s = time.perf_counter() - started
+        opened = time.perf_counter()
+        index = open_index(url, "bench")
+        index.refresh()
+        open_s = time.perf_counter() - opened
+        rss = _rss_mb() - rss_before
+        timings = []
+        for q in real:
+            t = time.perf_counter()
+            index.match(q)
+            timings.append((time.perf_counter() - t) * 1000)
+        out[size] = {
+            "letters": len(index),
+            "write_s": round(written_s, 1),
+            "open_s": round(open_s, 1),
+            "build_s": round(written_s + open_s, 1),
+            "rss_mb": round(rss, 1),
+            "p50_ms": round(float(np.percentile(timings, 50)), 2),
+            "p95_ms": round(float(np.percentile(timings, 95)), 2),
+        }
+        index.engine.dispose()
+        del index
+        (db_dir / f"scale-{size}.sqlite3").unlink(missing_ok=True)
+    return out
+
+
+def minhash_cost(queries: list[Any]) -> float:
+    from pipeline.duplicates import open_index
+    from pipeline.duplicates.normalize import normalize_text
+
+    index = open_index("sqlite://", "cost")
+    started = time.perf_counter()
+    for q in queries:
+        index._minhash(normalize_text(q.text))
+    return (time.perf_counter() - started) * 1000 / max(1, len(queries))
+
+
+def run(results_dir: Path) -> dict:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-dup-") as tmp:
+        tmp_path = Path(tmp)
+        world = world_dir(tmp_path)
+        evaluation = evaluate(world, tmp_path)
+        sizes = scale(evaluation, tmp_path)
+        per_doc_ms = minhash_cost(evaluation["queries_sample"])
+    reg, pip = evaluation["register_card"], evaluation["pipeline_card"]
+    big = sizes[1_000_000]
+    result = {
+        "near_f1": reg["duplicate"]["f1"],
+        "exact_f1": reg["exact"]["f1"],
+        "repeat_recall": reg["repeat_appeal"]["recall"],
+        "repeat_precision": reg["repeat_appeal"]["precision"],
+        "pipeline_card": {
+            "near_f1": pip["duplicate"]["f1"],
+            "exact_f1": pip["exact"]["f1"],
+            "repeat_recall": pip["repeat_appeal"]["recall"],
+            "repeat_precision": pip["repeat_appeal"]["precision"],
+        },
+        "p50_ms_10k": sizes[10_000]["p50_ms"],
+        "p95_ms_10k": sizes[10_000]["p95_ms"],
+        "p50_ms_100k": sizes[100_000]["p50_ms"],
+        "p95_ms_100k": sizes[100_000]["p95_ms"],
+        "p50_ms_1m": big["p50_ms"],
+        "p95_ms_1m": big["p95_ms"],
+        "build_s_1m": big["build_s"],
+        "rss_mb_1m": big["rss_mb"],
+        "minhash_ms_per_doc": round(per_doc_ms, 3),
+        "build_s_1m_with_minhash_estimate": round(big["build_s"] + per_doc_ms * 1_000_000 / 1000, 1),
+        "detail": {
+            "register_card": reg,
+            "pipeline_card": pip,
+            "scale": {str(k): v for k, v in sizes.items()},
+            **{
+                k: v
+                for k, v in evaluation.items()
+                if k not in ("register_card", "pipeline_card", "queries_sample", "index")
+            },
+        },
+        "notes": (
+            "near_f1 counts exact and near hits on the generator's duplicate links (a re-send is found either way); "
+            "held-out: newest 20% of the register by reg_date queried against the older 80%. "
+            "Scale rows are synthetic (random signatures); build_s_1m = writing 1M rows + opening the index; "
+            "build_s_1m_with_minhash_estimate adds 1M x the measured per-letter signature cost."
+        ),
+    }
+    _print(result)
+    (results_dir / "duplicates.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2, default=str)
+    )
+    return result
+
+
+def _print(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="duplicates: held-out later period (query card: register | pipeline)")
+    for column in ("kind", "P reg", "R reg", "F1 reg", "P pipe", "R pipe", "F1 pipe"):
+        table.add_column(column, justify="right")
+    reg, pip = result["detail"]["register_card"], result["detail"]["pipeline_card"]
+    for kind in ("exact", "near", "duplicate", "repeat_appeal"):
+        table.add_row(
+            kind,
+            *(f"{reg[kind][m]:.3f}" for m in ("precision", "recall", "f1")),
+            *(f"{pip[kind][m]:.3f}" for m in ("precision", "recall", "f1")),
+        )
+    console = Console()
+    console.print(table)
+    print(
+        f"look-alike (hard negative) false hits: register {reg['lookalike_false_hits']}, pipeline {pip['lookalike_false_hits']}"
+    )
+    scale_table = Table(title="duplicates: scale (synthetic fill)")
+    for column in ("letters", "build s", "RSS MB", "p50 ms", "p95 ms"):
+        scale_table.add_column(column, justify="right")
+    for row in result["detail"]["scale"].values():
+        scale_table.add_row(
+            str(row["letters"]),
+            str(row["build_s"]),
+            str(row["rss_mb"]),
+            str(row["p50_ms"]),
+            str(row["p95_ms"]),
+        )
+    console.print(scale_table)
