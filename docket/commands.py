@@ -32,13 +32,11 @@ def process(
     failures = 0
     for path in paths:
         try:
-            suggestion = processor.process_path(path)
+            suggestion = processor.process_path(path, include_words=words)
         except DocketError as exc:
             failures += 1
             print(f"docket: error: {path}: {exc.message}", file=sys.stderr)
             continue
-        if words:
-            pass  # word boxes are produced by ingestion; the contract omits them unless asked
         if as_json:
             sys.stdout.write(suggestion.model_dump_json(exclude_none=False) + "\n")
         else:

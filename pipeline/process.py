@@ -68,7 +68,12 @@ class Processor:
         self.resources = resources if resources is not None else Resources.load(self.settings)
 
     def process_document(
-        self, document: Document, *, registered: date | None = None, timer: _Timer | None = None
+        self,
+        document: Document,
+        *,
+        registered: date | None = None,
+        timer: _Timer | None = None,
+        include_words: bool = False,
     ) -> Suggestion:
         timer = timer or _Timer()
         res = self.resources
@@ -82,7 +87,7 @@ class Processor:
             "resolution", resolution.draft_resolution, document, card, executors, due, res.bundle
         )
         return Suggestion(
-            document=document_info(document),
+            document=document_info(document, include_words=include_words),
             card=card,
             duplicates=duplicates,
             executors=executors,
