@@ -37,6 +37,7 @@ class _Builder:
         self.document = document
         self.threshold = threshold
         self.fields: dict[str, dict] = {}
+        self.rules: dict[str, str] = {}
 
     def card(self) -> Card:
         return Card.model_validate(self.fields)
@@ -48,6 +49,7 @@ class _Builder:
             confidence, source = round(float(found.probability), 4), "model"
         else:
             confidence = rule_confidence(name, found.rule)
+        self.rules[name] = found.rule
         self.fields[name] = {
             "value": found.value if value is None else value,
             "confidence": confidence,
@@ -85,7 +87,17 @@ def _correspondent(text: str, directory: Any, avoid: tuple[int, int] | None) -> 
 
 
 def extract_card(document: Document, resources: Any = None) -> Card:
+    return extract_card_traced(document, resources)[0]
+
+
+def extract_card_traced(document: Document, resources: Any = None) -> tuple[Card, dict[str, str]]:
+    """The card and, per field, the rule that filled it (the key confidences are calibrated by)."""
     builder = _Builder(document, _threshold(resources))
+    card, rules = _fill(builder, document, resources)
+    return card, rules
+
+
+def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, dict[str, str]]:
     text = document.text
     if document.pages:
         pages_rule = "text_pages" if document.media_type.startswith("text/") else "file_pages"
@@ -97,12 +109,16 @@ def extract_card(document: Document, resources: Any = None) -> Card:
         source = "metadata" if found_channel.rule.startswith("metadata") else "rule"
         builder.field("channel", found_channel, source)
     if not text.strip():
-        return builder.card()
+        return builder.card(), builder.rules
 
-    doc_kind = kind.doc_kind(text, resources)
-    builder.field("doc_kind", doc_kind)
-    is_appeal = doc_kind is not None and doc_kind.value in kind.APPEAL_KINDS
     forwarded = forwarding.is_forwarded(text)
+    doc_kind = kind.doc_kind(text, resources)
+    if forwarded and doc_kind.probability is None and doc_kind.value not in kind.APPEAL_KINDS:
+        doc_kind = Found("citizen_appeal", forwarded.start, forwarded.end, "forwarded_cover")
+    if doc_kind.rule == "default_letter" and applicant_rules.private_sender(document.metadata):
+        doc_kind = Found("citizen_appeal", 0, 0, "mail_private_sender")
+    builder.field("doc_kind", doc_kind)
+    is_appeal = doc_kind.value in kind.APPEAL_KINDS
 
     number, date = header.outgoing(text)
     builder.field("outgoing_number", number)
@@ -114,7 +130,7 @@ def extract_card(document: Document, resources: Any = None) -> Card:
     builder.field("signatory", header.signatory(text))
     builder.field("sender_contact", header.sender_contact(text))
     builder.field("attachment_sheets", header.attachment_sheets(text))
-    builder.field("summary", summary.summary(text, is_appeal))
+    builder.field("summary", summary.summary(text, is_appeal) or summary.mail_subject(document.metadata))
     builder.field("topic", kind.topic(text, resources))
 
     avoid = (addressee.start, addressee.end) if addressee else None
@@ -125,9 +141,10 @@ def extract_card(document: Document, resources: Any = None) -> Card:
             fwd = Found(found.value, found.start, found.end, f"forwarded_{found.rule}")
             builder.field("forwarded_by", fwd, source)
     if is_appeal:
-        builder.field("applicant", applicant_rules.applicant(text))
+        found_applicant = applicant_rules.applicant(text)
+        builder.field("applicant", applicant_rules.with_mail_sender(found_applicant, document.metadata))
         builder.field("appeal_kind", kind.appeal_kind(text, resources))
-    return builder.card()
+    return builder.card(), builder.rules
 
 
 def _addressee_text(value: dict) -> str:

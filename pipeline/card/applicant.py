@@ -160,3 +160,40 @@ def applicant(text: str) -> Found | None:
     rule = "+".join(sorted(k for k, p in parts.items() if p is not None))
     value = {k: (p.value if p else None) for k, p in parts.items()}
     return Found(value, main.start, main.end, f"{main.rule}:{rule}")
+
+
+def with_mail_sender(found: Found | None, metadata: dict) -> Found | None:
+    """Fill the applicant's name and e-mail from an e-mail's From header when the text did not give them."""
+    from email.utils import parseaddr
+
+    sender = _mail(metadata).get("from")
+    if not sender:
+        return found
+    display, address = parseaddr(str(sender))
+    if not address or _OFFICIAL_MAIL.search(address):
+        return found
+    value = dict(found.value) if found else {"full_name": None, "email": None, "phone": None, "address": None}
+    rule = found.rule if found else "mail_header"
+    if not value.get("email"):
+        value["email"] = address
+    if not value.get("full_name") and re.fullmatch(
+        r"[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+){1,2}", display.strip()
+    ):
+        value["full_name"] = nominative_name(_name_surname_first(display.strip()))
+    if found is None:
+        return Found(value, 0, 0, rule)
+    return Found(value, found.start, found.end, rule)
+
+
+def private_sender(metadata: dict) -> bool:
+    """An e-mail sent from a personal mailbox (a public mail service), as citizens write."""
+    from email.utils import parseaddr
+
+    address = parseaddr(str(_mail(metadata).get("from") or ""))[1]
+    return bool(address) and _PUBLIC_MAIL.search(address) is not None
+
+
+def _mail(metadata: dict) -> dict:
+    """E-mail headers as ingestion stores them (under "email"), or flat for a caller's own metadata."""
+    mail = metadata.get("email")
+    return mail if isinstance(mail, dict) else metadata

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docket.errors import InputError, UnsupportedFormat
+from pipeline.card.found import columns
 
 _ID_COLUMNS = ("id", "org_id", "organisation_id", "rowid", "RowID")
 _NAME_COLUMNS = ("name", "short_name", "Name", "title")
@@ -115,29 +116,22 @@ class Directory:
             org = self.by_inn.get(m.group(0))
             if org is not None:
                 return Match(org, 100.0, "inn", m.start(), m.end())
-        lines = []
-        position = 0
-        for raw in text.splitlines(keepends=True)[:limit_lines]:
-            stripped = raw.strip()
-            if stripped:
-                start = position + raw.index(stripped)
-                lines.append((start, start + len(stripped), stripped))
-            position += len(raw)
         best: Match | None = None
-        for i in range(len(lines)):
-            for width in (1, 2, 3):
-                chunk = lines[i : i + width]
-                if len(chunk) < width:
-                    break
-                candidate = " ".join(c[2] for c in chunk)
-                if len(candidate) > 250:
-                    break
-                match = self.match_name(candidate)
-                if match and (best is None or match.score > best.score):
-                    match.start, match.end = chunk[0][0], chunk[-1][1]
-                    best = match
-            if best and best.score >= 99.5:
-                break
+        for lines in columns(text, limit_lines):
+            for i in range(len(lines)):
+                for width in (1, 2, 3, 4):
+                    chunk = lines[i : i + width]
+                    if len(chunk) < width:
+                        break
+                    candidate = " ".join(c[2] for c in chunk)
+                    if len(candidate) > 250:
+                        break
+                    match = self.match_name(candidate)
+                    if match and (best is None or match.score > best.score):
+                        match.start, match.end = chunk[0][0], chunk[-1][1]
+                        best = match
+                if best and best.score >= 99.5:
+                    return best
         return best
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,3 +24,21 @@ def lines_with_offsets(text: str) -> list[tuple[int, int, str]]:
         out.append((position, position + len(raw), raw))
         position += len(raw) + 1
     return out
+
+
+_CELL = re.compile(r"\S+(?:\s{1,2}\S+)*")
+
+
+def columns(text: str, limit_lines: int = 40) -> list[list[tuple[int, int, str]]]:
+    """The first lines split into a left and a right column: OCR of a two-column header puts the sender's
+    and the addressee's blocks on one line, separated by a run of spaces."""
+    left: list[tuple[int, int, str]] = []
+    right: list[tuple[int, int, str]] = []
+    position = 0
+    for raw in text.splitlines(keepends=True)[:limit_lines]:
+        for index, cell in enumerate(_CELL.finditer(raw)):
+            (left if index == 0 else right).append(
+                (position + cell.start(), position + cell.end(), cell.group(0))
+            )
+        position += len(raw)
+    return [left, right]

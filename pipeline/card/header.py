@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.card.found import Found, lines_with_offsets
+from pipeline.card.found import Found, columns, lines_with_offsets
 from pipeline.card.nlp import DATE, parse_date
 
 NUMBER = re.compile(r"(?:№|N[°o]?(?=[\s_]*\d)|No\.?)[\s_]*(?P<num>[0-9A-Za-zА-ЯЁа-яё][\w./\\()-]*\w|\d)")
@@ -164,29 +164,28 @@ PERSON_FULL = re.compile(
 def addressee(text: str) -> Found | None:
     """Whom the letter is addressed to, from the header's dative block («Главе города Лошкину А.А.»)."""
     limit = header_end(text)
-    lines = [line for line in lines_with_offsets(text) if line[0] < limit]
-    for index, (start, end, line) in enumerate(lines):
-        if not _POSITION_LINE.match(line):
-            continue
-        block = [(start, end, line)]
-        for nxt in lines[index + 1 : index + 5]:
-            if not nxt[2].strip():
-                break
-            block.append(nxt)
-            if PERSON_SHORT.search(nxt[2]) or PERSON_FULL.search(nxt[2]):
-                break
-        joined = " ".join(b[2].strip() for b in block)
-        person = PERSON_SHORT.search(joined) or PERSON_FULL.search(joined)
-        if person is None:
-            continue
-        from pipeline.card.nlp import nominative_name
+    from pipeline.card.nlp import nominative_name
 
-        return Found(
-            {"position": joined[: person.start()].strip(" ,"), "name": nominative_name(person.group("name"))},
-            block[0][0],
-            block[-1][1],
-            "dative_block",
-        )
+    for cells in columns(text[:limit]):
+        for index, (_start, _end, line) in enumerate(cells):
+            if not _POSITION_LINE.match(line):
+                continue
+            block = [cells[index]]
+            for nxt in cells[index + 1 : index + 5]:
+                if text.count("\n", block[-1][1], nxt[0]) > 1:
+                    break
+                block.append(nxt)
+                if PERSON_SHORT.search(nxt[2]) or PERSON_FULL.search(nxt[2]):
+                    break
+            joined = " ".join(b[2].strip() for b in block)
+            person = PERSON_SHORT.search(joined) or PERSON_FULL.search(joined)
+            if person is None:
+                continue
+            value = {
+                "position": joined[: person.start()].strip(" ,"),
+                "name": nominative_name(person.group("name")),
+            }
+            return Found(value, block[0][0], block[-1][1], "dative_block")
     return None
 
 

@@ -48,10 +48,15 @@ _NAME_TAGS = ("Surn", "Name", "Patr")
 
 
 def _gender(words: list[str]) -> str | None:
+    """The person's gender from the patronymic, else the first name (a nominative reading first)."""
     for tag in ("Patr", "Name"):
-        for word in words:
-            for parse in morph().parse(word):
-                if tag in parse.tag and parse.tag.gender in {"masc", "femn"}:
+        for nominative_first in (True, False):
+            for word in words:
+                for parse in morph().parse(word):
+                    if tag not in parse.tag or parse.tag.gender not in {"masc", "femn"}:
+                        continue
+                    if nominative_first and parse.tag.case != "nomn":
+                        continue
                     return parse.tag.gender
     return None
 
@@ -68,13 +73,14 @@ def nominative_name(name: str) -> str:
             continue
         best = None
         parses = morph().parse(word)
-        if any(
-            any(t in p.tag for t in _NAME_TAGS)
-            and p.tag.case == "nomn"
-            and p.tag.number == "sing"
-            and (gender is None or p.tag.gender == gender)
-            for p in parses
-        ):
+        named = [p for p in parses if any(t in p.tag for t in _NAME_TAGS)]
+        nominative = [
+            p
+            for p in named
+            if p.tag.case == "nomn" and p.tag.number == "sing" and (gender is None or p.tag.gender == gender)
+        ]
+        # keep a word already in the nominative: its likeliest reading, or any reading when the gender is unknown
+        if nominative and (gender is None or named[0] in nominative or "Surn" in nominative[0].tag):
             out.append(word.capitalize())
             continue
         for parse in parses:

@@ -71,3 +71,14 @@ def summary(text: str, is_appeal: bool) -> Found | None:
     if is_appeal:
         return appeal_summary(text) or subject_line(text)
     return subject_line(text) or appeal_summary(text)
+
+
+def mail_subject(metadata: dict) -> Found | None:
+    """An e-mail's subject, when the body has no subject line of its own."""
+    mail = metadata.get("email") if isinstance(metadata.get("email"), dict) else metadata
+    subject = re.sub(
+        r"^\s*(?:(?:Fwd?|Re|Пересл|Отв)\s*:\s*)+", "", str(mail.get("subject") or ""), flags=re.I
+    )
+    if len(subject.strip()) < 4:
+        return None
+    return Found(_cut(subject), 0, 0, "mail_subject")

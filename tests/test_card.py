@@ -1,0 +1,314 @@
+"""Card extraction: a letter in, a card out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from email.message import EmailMessage
+
+import pytest
+
+from docket.errors import InputError
+from pipeline.card import extract_card, load_directory
+from pipeline.card.directory import read_directory
+from pipeline.ingest import ingest_bytes, ingest_text
+from pipeline.resources import Resources
+
+ORGS_CSV = """id,name,inn,aliases
+org-min,Министерство строительства и инфраструктуры Челябинской области,7451234567,Минстрой Челябинской области
+org-gov,Правительство Челябинской области,7451000001,
+org-pros,Прокуратура Советского района г. Челябинска,,
+"""
+
+# A formal letter as OCR reads a two-column header: the sender's block on the left, the addressee on the
+# right, lines interleaved; a law with its own «от … №» in the body; an incoming stamp at the bottom.
+FORMAL = """МИНИСТЕРСТВО СТРОИТЕЛЬСТВА
+И ИНФРАСТРУКТУРЫ                              Главе города Челябинска
+ЧЕЛЯБИНСКОЙ ОБЛАСТИ                           Лошкину А.А.
+ул. Елькина, 77, г. Челябинск, 454091
+тел. (351) 237-68-12
+от 14.03.2024 № 01-12/3456
+на № 45-7/12 от 01.03.2024
+
+О ремонте кровли школы № 12
+
+Уважаемый Алексей Александрович!
+В соответствии с Федеральным законом от 02.05.2006 № 59-ФЗ «О порядке рассмотрения обращений граждан
+Российской Федерации» сообщаем, что ремонт кровли запланирован на второй квартал.
+
+Приложение: график работ на 3 л. в 1 экз.; смета на 2 л. в 1 экз.
+
+Заместитель министра                                            И.И. Петров
+
+Исп. Сидорова А.В.
+тел. 8 (351) 263-44-83
+Вх. № 2025-7 от 15.03.2024
+"""
+
+
+@pytest.fixture
+def directory(tmp_path):
+    path = tmp_path / "organisations.csv"
+    path.write_text(ORGS_CSV, encoding="utf-8")
+    return read_directory(path)
+
+
+def card_of(text: str, directory=None, **meta) -> dict:
+    return extract_card(ingest_text(text, metadata=meta), Resources(directory=directory)).model_dump(
+        mode="json"
+    )
+
+
+def value(card: dict, field: str):
+    return card[field]["value"] if card[field] else None
+
+
+def test_formal_letter_header_and_footer(directory):
+    card = card_of(FORMAL, directory)
+    assert value(card, "outgoing_number") == "01-12/3456"
+    assert value(card, "outgoing_date") == "2024-03-14"
+    assert value(card, "reply_to") == {"number": "45-7/12", "date": "2024-03-01"}
+    assert value(card, "correspondent")["id"] == "org-min"
+    assert card["correspondent"]["source"] == "directory"
+    assert value(card, "signatory") == {"name": "И.И. Петров", "position": "Заместитель министра"}
+    assert value(card, "sender_contact")["name"] == "Сидорова А.В."
+    assert value(card, "sender_contact")["phone"] == "8 (351) 263-44-83"
+    assert value(card, "attachment_sheets") == 5
+    assert value(card, "summary") == "О ремонте кровли школы № 12"
+    assert "Лошкин А.А." in value(card, "addressee")
+    assert value(card, "applicant") is None  # a ministry's letter has no applicant
+
+
+def test_evidence_points_at_the_value_on_its_page(directory):
+    card = card_of(FORMAL, directory)
+    evidence = card["outgoing_number"]["evidence"]
+    assert evidence["page"] == 1
+    assert FORMAL[evidence["start"] : evidence["end"]] == "01-12/3456"
+    for field in ("outgoing_number", "outgoing_date", "correspondent", "summary"):
+        f = card[field]
+        assert 0.0 <= f["confidence"] <= 1.0
+        assert f["needs_review"] == (f["confidence"] < 0.6)
+
+
+def test_law_reference_in_the_body_is_not_the_outgoing_pair():
+    text = """Уважаемый Иван Петрович!
+В соответствии с Федеральным законом от 02.05.2006 № 59-ФЗ и постановлением от 10.01.2024 № 15-п
+сообщаем о результатах рассмотрения.
+"""
+    card = card_of(text)
+    assert card["outgoing_number"] is None
+    assert card["outgoing_date"] is None
+
+
+def test_genitive_month_keeps_its_day():
+    text = "Администрация Копейского городского округа\n«12» апреля 2024 года № 1567/01\n\nО подготовке к паводку\n"
+    card = card_of(text)
+    assert value(card, "outgoing_date") == "2024-04-12"
+    assert value(card, "outgoing_number") == "1567/01"
+
+
+def test_incoming_stamp_is_ours_not_the_senders():
+    text = "ООО «Ромашка»\nО поставке оборудования\nВх. № 123 от 15.03.2024\nСообщаем о поставке.\n"
+    card = card_of(text)
+    assert card["outgoing_number"] is None
+    assert card["outgoing_date"] is None
+
+
+FORWARDED = """ПРАВИТЕЛЬСТВО ЧЕЛЯБИНСКОЙ ОБЛАСТИ
+пл. Революции, 4, г. Челябинск
+от 04.02.2025 № 2252-21-ПрЧО
+Главе города Челябинска
+Лошкину А.А.
+
+В соответствии с ч. 3 ст. 8 Федерального закона от 2 мая 2006 года № 59-ФЗ «О порядке рассмотрения
+обращений граждан Российской Федерации» направляю на рассмотрение обращение Головановой Т.Т.,
+поступившее в адрес Правительства Челябинской области.
+Приложение: на 2 л.
+
+Заместитель Губернатора
+Челябинской области                                           А.М. Фалейчик
+
+Губернатору Челябинской области
+от Головановой Таисии Тимуровны,
+проживающей по адресу: г. Челябинск, ул. Шагольская, д. 2, кв. 5
+golovanova.t67@gmail.com
+Заявление
+Прошу принять меры по откачке воды из подвала нашего дома.
+"""
+
+
+def test_forwarded_appeal_cover_letter_is_correspondent_citizen_is_applicant(directory):
+    card = card_of(FORWARDED, directory)
+    assert value(card, "doc_kind") in {"citizen_appeal", "collective_appeal"}
+    assert value(card, "correspondent")["id"] == "org-gov"
+    assert value(card, "forwarded_by")["id"] == "org-gov"
+    assert value(card, "outgoing_number") == "2252-21-ПрЧО"
+    assert value(card, "outgoing_date") == "2025-02-04"
+    applicant = value(card, "applicant")
+    assert applicant["full_name"].startswith("Голованова")
+    assert applicant["email"] == "golovanova.t67@gmail.com"
+    assert "Шагольская" in applicant["address"]
+    assert value(card, "attachment_sheets") == 2
+
+
+WEB_FORM = """№ 522/25
+Сайт Администрации города
+Вопрос с сайта [Интернет-приемная]
+Фамилия, имя, отчество: Рябинин Павел Глебович
+Адрес электронной почты: ryabinin.p78@list.ru
+Телефон: 79197548041
+Вопрос:
+Здравствуйте. Прошу восстановить уличное освещение на улице Лесной в поселке Новосинеглазово.
+"""
+
+
+def test_internet_reception_form_fields():
+    card = card_of(WEB_FORM)
+    assert value(card, "channel") == "web_form"
+    assert value(card, "outgoing_number") == "522/25"
+    assert value(card, "doc_kind") == "citizen_appeal"
+    assert value(card, "applicant") == {
+        "full_name": "Рябинин Павел Глебович",
+        "email": "ryabinin.p78@list.ru",
+        "phone": "79197548041",
+        "address": None,
+    }
+    assert "освещение" in value(card, "summary")
+
+
+def test_declined_names_are_normalised_to_the_nominative():
+    text = "Главе города\nот Пахомовой Маргариты Тимуровны\nЗаявление\nЯ прошу установить лестницу у дома.\n"
+    card = card_of(text)
+    assert value(card, "applicant")["full_name"] == "Пахомова Маргарита Тимуровна"
+
+
+def test_email_with_metadata_brings_channel_and_sender():
+    message = EmailMessage()
+    message["From"] = "Валерия Чистякова <chistyakova.v34@gmail.com>"
+    message["To"] = "mail@admin.example.ru"
+    message["Subject"] = "Неисправный валидатор в автобусе"
+    message["Date"] = "Mon, 03 Feb 2025 15:41:00 +0500"
+    message.set_content("Добрый день! Прошу принять меры: валидатор в автобусе маршрута 128 не работает.\n")
+    document = ingest_bytes(message.as_bytes(), "appeal.eml")
+    card = extract_card(document, Resources()).model_dump(mode="json")
+    assert value(card, "channel") == "email"
+    assert card["channel"]["source"] == "metadata"
+    applicant = value(card, "applicant")
+    assert applicant["email"] == "chistyakova.v34@gmail.com"
+    assert applicant["full_name"] == "Чистякова Валерия"
+
+
+def test_empty_and_bodyless_documents_give_nulls_not_guesses():
+    card = card_of("…\n")
+    for field in ("outgoing_number", "outgoing_date", "correspondent", "applicant", "signatory", "topic"):
+        assert card[field] is None
+
+
+def test_caller_channel_metadata_wins():
+    card = card_of("Письмо без признаков канала.\n", channel="medo")
+    assert value(card, "channel") == "medo"
+    assert card["channel"]["confidence"] == pytest.approx(card["channel"]["confidence"])
+
+
+# --- the organisation directory --------------------------------------------------------------------------
+
+
+def test_directory_matches_by_inn_abbreviation_and_fuzzy_name(directory):
+    assert directory.find_in_text("ИНН 7451000001\nписьмо").organisation.id == "org-gov"
+    assert directory.match_name("Минстрой Челябинской области").organisation.id == "org-min"
+    assert directory.match_name("Прокуратура Советского раиона г.Челябинска").organisation.id == "org-pros"
+    assert directory.match_name("Министерство здравоохранения Республики Тыва") is None
+
+
+def test_refpartners_jsonl_and_xml_import(tmp_path):
+    rows = [
+        {
+            "id": "ROOT",
+            "name": "Организации",
+            "full_name": "",
+            "parent_id": None,
+            "depth": 0,
+            "attributes": {},
+        },
+        {
+            "id": "B1",
+            "name": " ",
+            "full_name": "",
+            "parent_id": "ROOT",
+            "depth": 1,
+            "attributes": {"Name": " "},
+        },
+        {
+            "id": "A1",
+            "name": "Прокуратура Челябинской области",
+            "full_name": "",
+            "parent_id": "ROOT",
+            "depth": 1,
+        },
+        {
+            "id": "A2",
+            "name": "Прокуратура Челябинской области",
+            "full_name": "",
+            "parent_id": "ROOT",
+            "depth": 1,
+        },
+    ]
+    jsonl = tmp_path / "orgs.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    d = read_directory(jsonl)
+    assert [o.id for o in d.organisations] == ["A1", "A2"]  # root folder and blank names dropped
+    assert d.match_name("прокуратура челябинской области").organisation.id == "A1"
+
+    xml = tmp_path / "orgs.xml"
+    xml.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><RefPartners><Companies>'
+        '<Row RowID="X1" Name="Законодательное Собрание Челябинской области" INN="7453000000"/>'
+        '<Row RowID="X2" Name=" "/></Companies></RefPartners>',
+        encoding="utf-8",
+    )
+    d = read_directory(xml)
+    assert len(d) == 1
+    assert d.find_in_text("ИНН 7453000000").organisation.id == "X1"
+    assert (
+        d.match_name("ЗСЧО") is not None
+        or d.match_name("Законодательное собрание Челябинской обл.") is not None
+    )
+
+
+def test_bad_directory_files_raise_input_errors(tmp_path):
+    with pytest.raises(InputError):
+        read_directory(tmp_path / "missing.csv")
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<RefPartners><Row", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_directory(broken)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_directory(empty)
+    odd = tmp_path / "orgs.pdf"
+    odd.write_bytes(b"%PDF")
+    with pytest.raises(InputError):
+        read_directory(odd)
+
+
+def test_load_directory_uses_settings_then_the_demo_world(tmp_path, monkeypatch):
+    from docket.settings import Settings
+
+    assert load_directory(Settings(home=tmp_path)) is None
+    demo = Settings(home=tmp_path).demo_world_dir
+    demo.mkdir(parents=True)
+    (demo / "organisations.csv").write_text(ORGS_CSV, encoding="utf-8")
+    assert len(load_directory(Settings(home=tmp_path))) == 3
+    other = tmp_path / "other.csv"
+    other.write_text("id,name\nz1,Дума города\n", encoding="utf-8")
+    assert len(load_directory(Settings(home=tmp_path, directory_path=other))) == 1
+
+
+def test_dates_parse_russian_forms():
+    from pipeline.card.nlp import parse_date
+
+    assert parse_date("12 апреля 2024 года") == dt.date(2024, 4, 12)
+    assert parse_date("«04» февраля 2025 г.") == dt.date(2025, 2, 4)
+    assert parse_date("14.03.2024") == dt.date(2024, 3, 14)
+    assert parse_date("01-12/3456") is None
