@@ -96,3 +96,19 @@ def docx_letter() -> bytes:
 
 def squash(text: str) -> str:
     return " ".join(text.split())
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    from rapidfuzz.distance import Levenshtein
+
+    reference, hypothesis = squash(reference), squash(hypothesis)
+    return Levenshtein.distance(reference, hypothesis) / max(len(reference), 1)
+
+
+def scanned_pdf(angles: list[float], dpi: int = 300) -> bytes:
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(letter_image(dpi=dpi, angle=a))).convert("L") for a in angles]
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out.getvalue()
