@@ -13,6 +13,7 @@ import typer
 from data.cli import generate  # noqa: I001 - the generator command, nothing else from data/
 from docket.commands import demo, process, serve, version
 from docket.errors import DocketError
+from pipeline.card.cli import directory_import
 from service.cli import key_app, tenant_app
 from training.cli import evaluate, train
 
@@ -30,6 +31,7 @@ app.command("evaluate")(evaluate)
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("version")(version)
+app.command("directory-import")(directory_import)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(key_app, name="key")
 

@@ -152,14 +152,22 @@ def _addressee_text(value: dict) -> str:
 
 
 def load_directory(settings: Any) -> Any:
-    """The organisation directory: `settings.directory_path`, else the demo world's organisations.csv
-    when it exists, else None (the correspondent is then given by name only)."""
+    """The organisation directory: `settings.directory_path`, else one imported with
+    `docket directory-import` (DATA_DIR/directory.csv), else the demo world's organisations.csv, else None
+    (the correspondent is then given by name only)."""
+    from pipeline.card.cli import imported_directory_path
     from pipeline.card.directory import read_directory
 
     path = getattr(settings, "directory_path", None)
     if path:
         return read_directory(Path(path))
+    candidates = []
+    if hasattr(settings, "resolved_data_dir"):
+        candidates.append(imported_directory_path(settings))
     demo = getattr(settings, "demo_world_dir", None)
-    if demo is not None and (Path(demo) / "organisations.csv").is_file():
-        return read_directory(Path(demo) / "organisations.csv")
+    if demo is not None:
+        candidates.append(Path(demo) / "organisations.csv")
+    for candidate in candidates:
+        if candidate.is_file():
+            return read_directory(candidate)
     return None
