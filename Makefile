@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup run test lint format bench lock clean
+.PHONY: setup browser run test lint format bench lock clean
 
 setup: $(STAMP)
 
@@ -15,7 +15,10 @@ run: setup
 	$(BIN)/docket demo
 	$(BIN)/docket serve
 
-test: setup
+browser:
+	bash scripts/setup-browser.sh
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 lint: setup

@@ -6,7 +6,6 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 APT_PACKAGES="tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng poppler-utils fonts-dejavu-core"
-[ -n "${DOCKET_WITH_BROWSER:-}" ] && APT_PACKAGES="$APT_PACKAGES chromium"
 
 missing=""
 for pkg in $APT_PACKAGES; do
