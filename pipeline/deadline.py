@@ -1,15 +1,178 @@
-"""Deadlines: 59-ФЗ terms, explicit deadlines in the text, the production calendar.
+"""Deadlines: explicit terms in the text, 59-ФЗ terms for appeals, configurable terms for other kinds,
+moved off non-working days by the Russian production calendar (the `holidays` library).
 
-Foundation scope: none computed yet; the executor/resolution issue fills this in.
+Order of precedence: an explicit date («в срок до 15.12.2025») or term («в течение 10 дней») in the text;
+a 7-day forwarding term for appeals outside the body's competence (59-ФЗ ст. 8 ч. 3, flagged by the
+caller in `document.metadata["out_of_competence"]`); 30 days from registration for appeals (59-ФЗ ст. 12);
+the configured term of the document kind; otherwise no deadline.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
+from docket.errors import ConfigError
 from pipeline.contract import Card, Deadline
 from pipeline.document import Document
 
+APPEAL_KINDS = frozenset({"citizen_appeal", "collective_appeal"})
+RULES_ENV = "DOCKET_DEADLINE_RULES"
 
-def compute_deadline(document: Document, card: Card, registered: date | None = None) -> Deadline | None:
+_MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+_DATE = rf"(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|«?\d{{1,2}}»?\s+(?:{_MONTHS})\s+\d{{4}})"  # 15.12.2025 | «15» декабря 2025
+_EXPLICIT_DATE = re.compile(
+    rf"(?:в\s+срок\s+до|не\s+позднее|не\s+позже|срок\s+исполнения[:\s]+)\s*{_DATE}", re.I
+)
+_EXPLICIT_TERM = re.compile(
+    r"(?:в\s+течение\s+(?P<n1>\d{1,3})\s+(?P<kind1>рабочих|календарных)?\s*(?:дн(?:я|ей)|сут)"
+    r"|в\s+(?P<n2>\d{1,3})[\s-]*(?P<kind2>дневный)\s+срок)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """Terms in calendar days from registration; a kind mapped to None gets no deadline."""
+
+    appeal_days: int = 30
+    forward_days: int = 7
+    terms: dict[str, int | None] = field(
+        default_factory=lambda: {
+            "deputy_request": 30,
+            "prosecutor_act": 30,
+            "request": 30,
+            "instruction": 30,
+            "letter": 30,
+            "other": 30,
+            "invitation": None,
+            "notification": None,
+        }
+    )
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> DeadlineRules:
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read deadline rules {path}: {exc}") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"deadline rules {path}: expected a JSON object")
+        base = cls()
+        terms = {**base.terms, **(raw.get("terms") or {})}
+        return cls(
+            appeal_days=int(raw.get("appeal_days", base.appeal_days)),
+            forward_days=int(raw.get("forward_days", base.forward_days)),
+            terms=terms,
+        )
+
+
+@lru_cache(maxsize=4)
+def _rules_from_env(path: str | None) -> DeadlineRules:
+    return DeadlineRules.from_file(path) if path else DeadlineRules()
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> Any:
+    import holidays
+
+    # Generous year range: the calendar is computed lazily per year anyway.
+    return holidays.country_holidays("RU")
+
+
+def is_working_day(day: date) -> bool:
+    """Russian production calendar: weekends, public holidays, substituted days off and working Saturdays."""
+    return _calendar().is_working_day(day)
+
+
+def previous_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def add_working_days(start: date, n: int) -> date:
+    return _calendar().get_nth_working_day(start, n)
+
+
+def _parse_date(text: str) -> date | None:
+    text = text.replace("«", "").replace("»", "").strip()
+    for fmt in ("%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["ru"], settings={"DATE_ORDER": "DMY"})
+    return parsed.date() if parsed else None
+
+
+def explicit_deadline(text: str, registered: date) -> tuple[date, str] | None:
+    """The earliest explicit deadline stated in the text that is not before registration."""
+    found: list[tuple[date, str]] = []
+    for match in _EXPLICIT_DATE.finditer(text):
+        day = _parse_date(match.group("date"))
+        if day and day >= registered:
+            found.append((day, "explicit_date"))
+    for match in _EXPLICIT_TERM.finditer(text):
+        n = int(match.group("n1") or match.group("n2"))
+        if not 0 < n <= 365:
+            continue
+        if (match.group("kind1") or "").lower() == "рабочих":
+            found.append((add_working_days(registered, n), f"explicit_term:{n}_working_days"))
+        else:
+            found.append((registered + timedelta(days=n), f"explicit_term:{n}_days"))
+    return min(found) if found else None
+
+
+def _card_value(card: Card, name: str) -> Any:
+    item = getattr(card, name, None)
+    return None if item is None else item.value
+
+
+def compute_deadline(
+    document: Document,
+    card: Card,
+    registered: date | None = None,
+    rules: DeadlineRules | None = None,
+) -> Deadline | None:
+    """The control deadline for a letter registered on `registered` (default: today)."""
+    rules = rules or _rules_from_env(os.environ.get(RULES_ENV) or None)
+    registered = registered or _registered_from_metadata(document) or date.today()
+    kind = _card_value(card, "doc_kind")
+
+    chosen = explicit_deadline(document.text or "", registered)
+    if chosen is None:
+        if kind in APPEAL_KINDS and document.metadata.get("out_of_competence"):
+            chosen = (registered + timedelta(days=rules.forward_days), f"59-FZ:forward_{rules.forward_days}d")
+        elif kind in APPEAL_KINDS:
+            chosen = (registered + timedelta(days=rules.appeal_days), f"59-FZ:appeal_{rules.appeal_days}d")
+        elif kind is not None and rules.terms.get(kind) is not None:
+            days = int(rules.terms[kind])
+            chosen = (registered + timedelta(days=days), f"kind:{kind}_{days}d")
+    if chosen is None:
+        return None
+    day, rule = chosen
+    moved = previous_working_day(day)
+    if moved != day:
+        rule += "+previous_working_day"
+    return Deadline(date=moved, rule=rule)
+
+
+def _registered_from_metadata(document: Document) -> date | None:
+    value = document.metadata.get("registered") or document.metadata.get("reg_date")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
     return None

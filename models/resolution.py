@@ -1,0 +1,200 @@
+"""The resolution drafter: each author's templates learnt from history, chosen from the card, filled in.
+
+A template is a past resolution with the executors' names, the deadline and the letter's own numbers and
+dates replaced by slots. The template for a new letter is the one its author used most often for letters
+like it (same kind and topic, same number of executors), backing off to coarser groups; the slots are filled
+with the suggested executors in the dative case (models.names), the computed deadline and the card's values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import date
+from typing import Any
+
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from models.features import normalise_key
+from models.names import dative_short
+from models.staff import as_date
+
+_CAP = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_NAME_PATTERNS = (
+    ("surname_initials_spaced", re.compile(rf"\b{_CAP}\s+[А-ЯЁ]\.\s+[А-ЯЁ]\.")),
+    ("surname_initials", re.compile(rf"\b{_CAP}\s+[А-ЯЁ]\.[А-ЯЁ]\.")),
+    ("initials_surname_spaced", re.compile(rf"\b[А-ЯЁ]\.\s+[А-ЯЁ]\.\s+{_CAP}")),
+    ("initials_surname", re.compile(rf"\b[А-ЯЁ]\.[А-ЯЁ]\.\s?{_CAP}")),
+)
+_MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+_NUMERIC_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")
+_LONG_DATE = re.compile(rf"\b(\d{{1,2}})\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b")
+_SLOT = re.compile(r"\{(NAME\d+|[A-Z_]+:(?:numeric|long))\}")
+
+
+def format_date(day: date, style: str) -> str:
+    if style == "long":
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return day.strftime("%d.%m.%Y")
+
+
+def _date_slots(text: str, known: dict[str, date | None]) -> str:
+    def replace(match: re.Match, style: str) -> str:
+        if style == "long":
+            day = date(int(match.group(3)), _MONTHS.index(match.group(2)) + 1, int(match.group(1)))
+        else:
+            try:
+                day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            except ValueError:
+                return match.group(0)
+        for name, value in known.items():
+            if value is not None and value == day:
+                return "{" + f"{name}:{style}" + "}"
+        return match.group(0)
+
+    text = _NUMERIC_DATE.sub(lambda m: replace(m, "numeric"), text)
+    return _LONG_DATE.sub(lambda m: replace(m, "long"), text)
+
+
+def make_template(text: str, known_dates: dict[str, date | None], numbers: dict[str, str | None]):
+    """(template, name style) for one past resolution."""
+    spans: list[tuple[int, int, str]] = []
+    for style, pattern in _NAME_PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), style))
+    spans.sort()
+    out, position = [], 0
+    for index, (start, end, _) in enumerate(spans):
+        out.append(text[position:start])
+        out.append("{" + f"NAME{index}" + "}")
+        position = end
+    out.append(text[position:])
+    template = "".join(out)
+    for name, value in numbers.items():
+        if value and len(value) >= 2:
+            template = template.replace(value, "{" + f"{name}:numeric" + "}")
+    template = _date_slots(template, known_dates)
+    style = Counter(s for _, _, s in spans).most_common(1)[0][0] if spans else "surname_initials"
+    return template, style, len(spans)
+
+
+def fill_template(template: str, names: list[str], values: dict[str, Any]) -> str | None:
+    """None when a slot cannot be filled (a missing deadline or number)."""
+    n_slots = len(re.findall(r"\{NAME\d+\}", template))
+    if n_slots and len(names) > n_slots:
+        names = names[: n_slots - 1] + [", ".join(names[n_slots - 1 :])]
+    missing = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal missing
+        slot = match.group(1)
+        if slot.startswith("NAME"):
+            index = int(slot[4:])
+            if index < len(names):
+                return names[index]
+            missing = True
+            return ""
+        name, style = slot.split(":")
+        value = values.get(name)
+        if value is None:
+            missing = True
+            return ""
+        return format_date(value, style) if isinstance(value, date) else str(value)
+
+    text = _SLOT.sub(replace, template)
+    return None if missing else text
+
+
+class ResolutionDrafter(BaseEstimator):
+    """fit(rows, staff_names) learns templates per author; draft(...) writes one resolution."""
+
+    def __init__(self, min_count: int = 1):
+        self.min_count = min_count
+
+    def fit(self, rows: list[dict], staff_names: dict[str, str]) -> ResolutionDrafter:
+        counts: dict[tuple, Counter] = defaultdict(Counter)
+        styles: dict[str, Counter] = defaultdict(Counter)
+        addressee_author: dict[str, Counter] = defaultdict(Counter)
+        authors: Counter = Counter()
+        for row in rows:
+            text, author = row.get("resolution_text"), row.get("resolution_author_id")
+            if not text or not author:
+                continue
+            author = str(author)
+            known = {
+                "DEADLINE": as_date(row.get("deadline")),
+                "OUT_DATE": as_date(row.get("outgoing_date")),
+                "REG_DATE": as_date(row.get("reg_date")),
+            }
+            numbers = {"OUT_NUMBER": row.get("outgoing_number"), "REG_NUMBER": row.get("reg_number")}
+            numbers = {
+                k: str(v).strip() for k, v in numbers.items() if v and str(v).strip() not in {"nan", ""}
+            }
+            template, style, n = make_template(str(text), known, numbers)
+            kind, topic = row.get("doc_kind"), row.get("topic_code")
+            for key in self._keys(author, kind, topic, n):
+                counts[key][template] += 1
+            styles[author][style] += 1
+            authors[author] += 1
+            if row.get("addressee"):
+                addressee_author[normalise_key(row["addressee"])][author] += 1
+        self.templates_ = {k: c.most_common(3) for k, c in counts.items()}
+        self.styles_ = {a: c.most_common(1)[0][0] for a, c in styles.items()}
+        self.author_by_addressee_ = {k: c.most_common(1)[0][0] for k, c in addressee_author.items()}
+        self.default_author_ = authors.most_common(1)[0][0] if authors else None
+        self.author_names_ = {a: staff_names.get(a, a) for a in authors}
+        return self
+
+    @staticmethod
+    def _keys(author, kind, topic, n):
+        return [
+            ("akt", author, kind, topic, n),
+            ("ak", author, kind, n),
+            ("a", author, n),
+            ("k", kind, n),
+            ("n", n),
+            ("akt*", author, kind, topic),
+            ("a*", author),
+        ]
+
+    def author_for(self, addressee: str | None) -> str | None:
+        check_is_fitted(self, "templates_")
+        if addressee:
+            found = self.author_by_addressee_.get(normalise_key(addressee))
+            if found:
+                return found
+        return self.default_author_
+
+    def choose(
+        self, author: str | None, kind: str | None, topic: str | None, n: int
+    ) -> tuple[str, float] | None:
+        check_is_fitted(self, "templates_")
+        for key in self._keys(author, kind, topic, n):
+            options = self.templates_.get(key)
+            if options and options[0][1] >= self.min_count:
+                total = sum(c for _, c in options)
+                return options[0][0], options[0][1] / max(total, 1)
+        return None
+
+    def draft(
+        self,
+        author: str | None,
+        kind: str | None,
+        topic: str | None,
+        executors: list[tuple[str, str]],
+        values: dict[str, Any],
+    ) -> tuple[str, float] | None:
+        """executors: (staff id, full name) in order, main executor first."""
+        chosen = self.choose(author, kind, topic, len(executors))
+        if chosen is None:
+            return None
+        template, confidence = chosen
+        style = self.styles_.get(author or "", "surname_initials")
+        names = [dative_short(name, style) for _, name in executors]
+        text = fill_template(template, names, values)
+        return (text, confidence) if text is not None else None

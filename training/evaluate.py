@@ -1,0 +1,251 @@
+"""Evaluation of a bundle on register rows it was not trained on: executors (top-1/top-3, accuracy versus
+coverage, by kind, period and unit), resolutions (template / fully correct), deadlines, and the baseline.
+
+The card of each test letter is the register's own (what a clerk verified); the executor's author is the
+one the bundle infers from the addressee, as at prediction time. "Correct" comes from pipeline.metrics.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.features import record_from_row
+from models.history import split_ids
+from models.staff import as_date
+from pipeline.metrics import executor_hits, field_correct, resolution_full, resolution_template
+
+COVERAGE_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def _clean(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def card_from_row(row: dict) -> Any:
+    from pipeline.contract import DOC_KINDS, Card, CardField, Correspondent, Topic
+
+    def field(value: Any) -> Any:
+        return CardField(value=value, confidence=1.0, source="history")
+
+    card = Card()
+    kind = _clean(row.get("doc_kind"))
+    if kind in DOC_KINDS:
+        card.doc_kind = field(kind)
+    if _clean(row.get("correspondent_name")) or _clean(row.get("correspondent_id")):
+        card.correspondent = field(
+            Correspondent(
+                id=_clean(row.get("correspondent_id")), name=_clean(row.get("correspondent_name")) or ""
+            )
+        )
+    if _clean(row.get("topic_code")):
+        card.topic = field(Topic(code=_clean(row["topic_code"])))
+    if _clean(row.get("outgoing_number")):
+        card.outgoing_number = field(_clean(row["outgoing_number"]))
+    if as_date(row.get("outgoing_date")):
+        card.outgoing_date = field(as_date(row["outgoing_date"]))
+    for name in ("addressee", "summary"):
+        if _clean(row.get(name)):
+            setattr(card, name, field(_clean(row[name])))
+    return card
+
+
+def _document(row: dict) -> Any:
+    from pipeline.document import Document, Page
+
+    metadata = {"registered": as_date(row.get("reg_date")), "reg_number": _clean(row.get("reg_number"))}
+    return Document(
+        id=str(row.get("doc_id") or ""),
+        media_type="text/plain",
+        pages=[Page(1, row.get("text") or "")],
+        metadata=metadata,
+    )
+
+
+def _rate(values: list[bool]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3) -> dict:
+    """All figures for the rows of `frame` (already restricted to the held-out period)."""
+    from pipeline.deadline import compute_deadline
+
+    rows = frame.to_dict("records")
+    labelled = [r for r in rows if _clean(r.get("executor_id"))]
+    report: dict[str, Any] = {"n_test": len(labelled), "n_rows": len(rows)}
+    if not labelled:
+        return report
+    records = []
+    for r in labelled:
+        record = record_from_row(r)
+        record["author_id"] = bundle.drafter.author_for(record.get("addressee"))
+        records.append(record)
+    days = [as_date(r["reg_date"]) for r in labelled]
+    ranked = bundle.rank(records, days, top_k=max(top_k, 3), abstain=False)
+    truth = [str(r["executor_id"]).strip() for r in labelled]
+    hits = [executor_hits([sid for sid, _, _ in rank], t) for rank, t in zip(ranked, truth, strict=True)]
+    top1 = [h[0] for h in hits]
+    report["executor_top1"] = _rate(top1)
+    report["executor_top3"] = _rate([h[1] for h in hits])
+
+    confidence = np.array([rank[0][1] if rank else 0.0 for rank in ranked])
+    order = np.argsort(-confidence)
+    correct_sorted = np.array(top1)[order]
+    report["coverage_curve"] = [
+        {
+            "coverage": level,
+            "accuracy": float(correct_sorted[: max(1, int(round(level * len(order))))].mean()),
+            "threshold": float(confidence[order][max(1, int(round(level * len(order)))) - 1]),
+        }
+        for level in COVERAGE_LEVELS
+    ]
+    answered = confidence >= bundle.abstain_threshold
+    report["abstention"] = {
+        "threshold": float(bundle.abstain_threshold),
+        "coverage": float(answered.mean()),
+        "accuracy_answered": float(np.array(top1)[answered].mean()) if answered.any() else None,
+    }
+
+    by: dict[str, dict[str, list[bool]]] = {
+        "kind": defaultdict(list),
+        "period": defaultdict(list),
+        "unit": defaultdict(list),
+    }
+    for row, hit, t in zip(labelled, top1, truth, strict=True):
+        by["kind"][str(row.get("doc_kind") or "—")].append(hit)
+        day = as_date(row["reg_date"])
+        by["period"][f"{day.year}-Q{(day.month - 1) // 3 + 1}"].append(hit)
+        by["unit"][str(bundle.staff.unit(t) or "—")].append(hit)
+    for name, groups in by.items():
+        report[f"executor_top1_by_{name}"] = {
+            k: {"top1": _rate(v), "n": len(v)} for k, v in sorted(groups.items())
+        }
+
+    report.update(_deadlines(labelled, compute_deadline))
+    report.update(_resolutions(bundle, labelled, ranked, records))
+    if baseline is not None:
+        proba = baseline.predict_proba(records)
+        order3 = np.argsort(-proba, axis=1)[:, :3]
+        base_hits = [executor_hits(list(baseline.classes_[o]), t) for o, t in zip(order3, truth, strict=True)]
+        report["baseline_executor_top1"] = _rate([h[0] for h in base_hits])
+        report["baseline_executor_top3"] = _rate([h[1] for h in base_hits])
+    return report
+
+
+def _deadlines(rows: list[dict], compute_deadline) -> dict:
+    verdicts, by_rule = [], defaultdict(list)
+    for row in rows:
+        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]))
+        predicted = due.date.isoformat() if due else None
+        truth = as_date(row.get("deadline"))
+        verdict = field_correct("deadline", predicted, truth.isoformat() if truth else None)
+        if verdict is None:
+            continue
+        verdicts.append(verdict)
+        by_rule[due.rule.split("+")[0] if due else "none"].append(verdict)
+    return {
+        "deadline_accuracy": _rate(verdicts),
+        "deadline_n": len(verdicts),
+        "deadline_by_rule": {k: {"accuracy": _rate(v), "n": len(v)} for k, v in sorted(by_rule.items())},
+    }
+
+
+def _values(row: dict, deadline: date | None) -> dict:
+    return {
+        "DEADLINE": deadline,
+        "OUT_DATE": as_date(row.get("outgoing_date")),
+        "OUT_NUMBER": _clean(row.get("outgoing_number")),
+        "REG_DATE": as_date(row.get("reg_date")),
+        "REG_NUMBER": _clean(row.get("reg_number")),
+    }
+
+
+def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict]) -> dict:
+    """End to end (suggested executors, computed deadline, inferred author) and given the register's
+    executors, deadline and author (the drafter alone)."""
+    from pipeline.deadline import compute_deadline
+
+    template, full, template_given, full_given = [], [], [], []
+    for row, rank, record in zip(rows, ranked, records, strict=True):
+        truth = _clean(row.get("resolution_text"))
+        if truth is None:
+            continue
+        kind, topic = _clean(row.get("doc_kind")), _clean(row.get("topic_code"))
+        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]))
+        ids = [rank[0][0]] if rank else []
+        if ids:
+            ids += [
+                c
+                for c, _ in bundle.coexecutors.predict_one(ids[0], topic, kind, record["author_id"])
+                if c not in ids
+            ]
+        drafted = (
+            bundle.draft_text(record["author_id"], kind, topic, ids, _values(row, due.date if due else None))
+            if ids
+            else None
+        )
+        text = drafted[0] if drafted else ""
+        template.append(resolution_template(text) == resolution_template(truth))
+        full.append(resolution_full(text) == resolution_full(truth))
+
+        true_ids = [str(row["executor_id"]).strip(), *split_ids(row.get("coexecutor_ids"))]
+        given = bundle.draft_text(
+            _clean(row.get("resolution_author_id")),
+            kind,
+            topic,
+            true_ids,
+            _values(row, as_date(row.get("deadline"))),
+        )
+        text = given[0] if given else ""
+        template_given.append(resolution_template(text) == resolution_template(truth))
+        full_given.append(resolution_full(text) == resolution_full(truth))
+    return {
+        "resolution_template": _rate(template),
+        "resolution_full": _rate(full),
+        "resolution_template_given_truth": _rate(template_given),
+        "resolution_full_given_truth": _rate(full_given),
+        "resolution_n": len(template),
+    }
+
+
+def plot(report: dict, out_dir: Path) -> list[Path]:
+    """Coverage curve and per-unit accuracy as PNG files."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    curve = report.get("coverage_curve") or []
+    if curve:
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ax.plot([p["coverage"] for p in curve], [p["accuracy"] for p in curve], marker="o")
+        ax.set_xlabel("coverage (share of letters answered)")
+        ax.set_ylabel("executor top-1 accuracy")
+        ax.set_title("Accuracy versus coverage")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(out_dir / "coverage.png", dpi=100)
+        plt.close(fig)
+        written.append(out_dir / "coverage.png")
+    units = report.get("executor_top1_by_unit") or {}
+    if units:
+        items = sorted(units.items(), key=lambda kv: -kv[1]["n"])[:30]
+        fig, ax = plt.subplots(figsize=(6, max(2.5, 0.25 * len(items))))
+        ax.barh([k for k, _ in items], [v["top1"] for _, v in items])
+        ax.set_xlabel("executor top-1 accuracy")
+        ax.set_xlim(0, 1)
+        ax.set_title("Accuracy by unit")
+        fig.tight_layout()
+        fig.savefig(out_dir / "per_unit.png", dpi=100)
+        plt.close(fig)
+        written.append(out_dir / "per_unit.png")
+    return written

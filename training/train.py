@@ -1,0 +1,123 @@
+"""Training every model of the bundle on the older part of a register, and evaluating on the newest."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+import warnings
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from models.bundle import Bundle, library_versions
+from models.executor import BaselineExecutor, ExecutorRanker
+from models.features import record_from_row
+from models.history import CoexecutorModel, SimilarLetters
+from models.resolution import ResolutionDrafter
+from models.staff import StaffDirectory
+from training.evaluate import evaluate_frame
+from training.register import Register, data_hash, time_split
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "alpha": 2e-6,
+    "max_iter": 12,
+    "half_life_days": 365.0,
+    "field_dropout": 0.25,
+    "max_rows": 60_000,
+    "use_char": True,
+    "lemmatize": False,
+}
+
+
+def _clean_id(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def fit_bundle(register: Register, train: Any, params: dict | None = None) -> tuple[Bundle, BaselineExecutor]:
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    rows = train.to_dict("records")
+    labelled = [r for r in rows if _clean_id(r.get("executor_id"))]
+    if len(labelled) < 10:
+        from docket.errors import InputError
+
+        raise InputError(f"only {len(labelled)} training rows have an executor_id: too few to train")
+    records = [record_from_row(r) for r in labelled]
+    y = [_clean_id(r["executor_id"]) for r in labelled]
+    dates = [r["reg_date"] for r in labelled]
+
+    ranker = ExecutorRanker(**params).fit(records, y, dates)
+    last_year = dates[-1].toordinal() - 365
+    workload = Counter(e for e, d in zip(y, dates, strict=True) if d.toordinal() >= last_year)
+    staff = StaffDirectory.build(register.staff, register.units, register.absences, workload)
+    coexecutors = CoexecutorModel().fit(labelled)
+    recent = SimilarLetters().max_letters
+    refs = [
+        (str(r.get("reg_number") or r.get("doc_id") or ""), str(e), r["reg_date"])
+        for r, e in zip(labelled[-recent:], y[-recent:], strict=True)
+    ]
+    similar = SimilarLetters().fit(ranker.vectorizer_.word_matrix(records[-recent:]), refs)
+    drafter = ResolutionDrafter().fit(rows, {sid: p.name for sid, p in staff.people.items()})
+    bundle = Bundle(
+        ranker=ranker,
+        staff=staff,
+        coexecutors=coexecutors,
+        similar=similar,
+        drafter=drafter,
+        card_models=_card_models(train),
+        abstain_threshold=ranker.abstain_threshold(0.9),
+    )
+    baseline = BaselineExecutor().fit(records[-params["max_rows"] :], y[-params["max_rows"] :])
+    return bundle, baseline
+
+
+def _card_models(train: Any) -> dict:
+    """The card engineer's classifiers (models.card_classifiers), when that module exists."""
+    if importlib.util.find_spec("models.card_classifiers") is None:
+        return {}
+    from models import card_classifiers
+
+    fit = getattr(card_classifiers, "fit_card_models", None)
+    if fit is None:
+        return {}
+    try:
+        return fit(train) or {}
+    except Exception as exc:  # noqa: BLE001 - another area's model must not stop executor training
+        warnings.warn(f"card models not trained: {type(exc).__name__}: {exc}", stacklevel=2)
+        return {}
+
+
+def train_register(
+    register: Register, test_fraction: float = 0.2, params: dict | None = None
+) -> tuple[Bundle, dict]:
+    """(bundle with its manifest filled in, evaluation report on the held-out newest period)."""
+    started = time.perf_counter()
+    frame = register.frame
+    train, test = time_split(frame, test_fraction)
+    bundle, baseline = fit_bundle(register, train, params)
+    train_seconds = time.perf_counter() - started
+    report = evaluate_frame(bundle, test, baseline) if len(test) else {"n_test": 0}
+    if register.world and "oracle_top1" in register.world:
+        report["oracle_top1"] = register.world["oracle_top1"]
+    created = datetime.now(UTC)
+    digest = data_hash(train)
+    bundle.manifest = {
+        "version": f"{created:%Y%m%d-%H%M%S}-{digest[:8]}",
+        "created": created.isoformat(timespec="seconds"),
+        "data_hash": digest,
+        "register": str(register.source),
+        "train_rows": len(train),
+        "train_start": str(train["reg_date"].iloc[0]),
+        "train_end": str(train["reg_date"].iloc[-1]),
+        "test_rows": len(test),
+        "test_start": str(test["reg_date"].iloc[0]) if len(test) else None,
+        "params": {**DEFAULT_PARAMS, **(params or {})},
+        "train_seconds": round(train_seconds, 1),
+        "metrics": {k: v for k, v in report.items() if isinstance(v, int | float) and v is not None},
+        "libraries": library_versions(),
+        "abstain_threshold": bundle.abstain_threshold,
+        "temperature": bundle.ranker.temperature_,
+    }
+    return bundle, report
