@@ -1,0 +1,104 @@
+"""Card classifiers: scikit-learn estimators trained from a register, used by the card when a bundle has them."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from models.card_classifiers import TextClassifier, TopicClassifier, fit_card_models
+from pipeline.card import extract_card
+from pipeline.ingest import ingest_text
+from pipeline.resources import Resources
+
+# A small register made up here: each kind has its own vocabulary, mixed with shared filler.
+_KINDS = {
+    (
+        "citizen_appeal",
+        "T01",
+        "Жилищно-коммунальное хозяйство",
+    ): "прошу отремонтировать крышу подъезда течет вода квартира",
+    ("request", "T02", "Образование"): "просим предоставить сведения о количестве мест в школах до срока",
+    ("invitation", "T03", "Культура"): "приглашаем принять участие в совещании фестивале по культуре",
+    ("notification", "T04", "Транспорт"): "уведомляем об изменении маршрута автобуса и расписания движения",
+}
+_FILLER = [
+    "в",
+    "связи",
+    "с",
+    "тем",
+    "что",
+    "по",
+    "данному",
+    "вопросу",
+    "сообщаем",
+    "дополнительно",
+    "администрация",
+    "города",
+]
+
+
+def make_register(n_per_kind: int = 30, seed: int = 3) -> pd.DataFrame:
+    rng = random.Random(seed)
+    rows = []
+    for (kind, code, name), words in _KINDS.items():
+        for _ in range(n_per_kind):
+            tokens = words.split() * 2 + rng.sample(_FILLER, 6)
+            rng.shuffle(tokens)
+            rows.append(
+                {
+                    "text": " ".join(tokens),
+                    "doc_kind": kind,
+                    "topic_code": code,
+                    "topic_name": name,
+                    "appeal_kind": "жалоба" if kind == "citizen_appeal" and rng.random() < 0.5 else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_fit_card_models_returns_calibrated_estimators():
+    register = make_register()
+    models = fit_card_models(register, max_features=2000)
+    assert set(models) == {"doc_kind", "topic"}  # appeal_kind has one class here, channel no column
+    proba = models["doc_kind"].predict_proba(["прошу отремонтировать крышу течет вода"])
+    assert proba.shape == (1, 4)
+    assert np.isclose(proba.sum(), 1.0)
+    assert models["doc_kind"].predict(["приглашаем на фестиваль по культуре"])[0] == "invitation"
+    assert models["topic"].names_["T02"] == "Образование"
+
+
+def test_estimators_follow_the_sklearn_api_and_pickle():
+    register = make_register(12)
+    model = TextClassifier(max_features=500, calibration_cv=2).fit(register["text"], register["doc_kind"])
+    assert hasattr(model, "vectorizer_") and hasattr(model, "model_")
+    restored = pickle.loads(pickle.dumps(model))
+    sample = register["text"].iloc[:5].tolist()
+    assert (restored.predict(sample) == model.predict(sample)).all()
+    assert clone(model).get_params()["max_features"] == 500
+    unfitted = TopicClassifier()
+    with pytest.raises(Exception, match="not fitted"):
+        unfitted.predict(["x"])
+
+
+def test_extract_card_uses_the_bundles_models_with_their_probability():
+    models = fit_card_models(make_register(), max_features=2000)
+    bundle = SimpleNamespace(card_models=models)
+    document = ingest_text("Уведомляем об изменении маршрута автобуса № 5 и расписания движения.")
+    card = extract_card(document, Resources(bundle=bundle)).model_dump(mode="json")
+    assert card["doc_kind"]["value"] == "notification"
+    assert card["doc_kind"]["source"] == "model"
+    assert card["topic"]["value"] == {"code": "T04", "name": "Транспорт"}
+    probability = models["doc_kind"].predict_proba([document.text])[0].max()
+    assert card["doc_kind"]["confidence"] == pytest.approx(probability, abs=1e-3)
+
+
+def test_without_a_bundle_topic_stays_null():
+    card = extract_card(ingest_text("Уведомляем об изменении маршрута."), Resources()).model_dump(mode="json")
+    assert card["topic"] is None
+    assert card["doc_kind"]["source"] == "rule"
