@@ -93,6 +93,11 @@ def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) ->
     answer = Answer(record.status_code, json.loads(record.response_body or "null"), record.document_id)
     answer.problem = record.status_code >= 400
     answer.headers["Idempotent-Replayed"] = "true"
+    if answer.document_id:
+        answer.headers["Docket-Document-Id"] = answer.document_id
+        answer.headers["Location"] = (
+            f"/v1/jobs/{answer.body['id']}" if answer.status == 202 else f"/v1/documents/{answer.document_id}"
+        )
     return answer
 
 
@@ -168,6 +173,7 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         status="received",
     )
     session.add(document)
+    session.flush()
     headers = {"Location": f"/v1/documents/{document_id}", "Docket-Document-Id": document_id}
     app_state.metrics.documents.labels(mode).inc()
     if mode == "async":

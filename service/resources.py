@@ -64,18 +64,28 @@ class ResourceManager:
         self.check_interval_s = check_interval_s
         self._entries: dict[str, _Entry] = {}
         self._indexes: dict[str, Any] = {}
+        self._shared_by_dir: dict[Path, tuple[tuple[int, ...], Resources]] = {}
         self._lock = threading.Lock()
         self.reloads = 0
 
     def _models_dir(self, tenant: str) -> Path:
         return tenant_models_dir(self.settings, tenant) or self.settings.resolved_models_dir
 
-    def _load(self, tenant: str, models_dir: Path) -> _Entry:
-        stamp = fingerprint(models_dir)
+    def _shared(self, models_dir: Path, stamp: tuple[int, ...]) -> Resources:
+        """Tenants on the same models directory share one loaded copy of the models."""
+        cached = self._shared_by_dir.get(models_dir)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
         settings = self.settings
         if models_dir != settings.resolved_models_dir:
             settings = settings.model_copy(update={"models_dir": models_dir})
         resources = Resources.load(settings)
+        self._shared_by_dir[models_dir] = (stamp, resources)
+        return resources
+
+    def _load(self, tenant: str, models_dir: Path) -> _Entry:
+        stamp = fingerprint(models_dir)
+        resources = self._shared(models_dir, stamp)
         if tenant not in self._indexes:
             self._indexes[tenant] = open_duplicate_index(self.settings, tenant)
         resources = dataclasses.replace(resources, duplicate_index=self._indexes[tenant])

@@ -1,0 +1,523 @@
+"""The suggestion API through httpx (FastAPI TestClient): every endpoint, tenants, idempotency, restart."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline.contract import Suggestion
+
+LETTER = """Министерство строительства Челябинской области
+от 14.03.2024 № 01-12/3456
+Губернатору Челябинской области
+О ремонте кровли школы № 12
+Просим рассмотреть вопрос о выделении средств на ремонт кровли здания школы.
+"""
+OTHER_LETTER = """Прокуратура Центрального района
+от 02.10.2024 № 7-15-2024
+Прошу представить сведения о результатах проверки обращения гражданина.
+"""
+
+
+def make_app(home, **overrides):
+    from docket.settings import Settings
+    from service.app import create_app
+
+    settings = Settings(home=home, workers=1, **overrides)
+    return create_app(settings)
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def demo_key(home) -> str:
+    return (home / "demo-api-key.txt").read_text().strip()
+
+
+def new_tenant_key(app, name: str, rate_limit: int = 600) -> str:
+    from service.tenants import create_key, create_tenant
+
+    with app.state.sessions() as session:
+        key = create_key(session, create_tenant(session, name), rate_limit)
+        session.commit()
+    return key
+
+
+def wait_job(client, job_id: str, key: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}", headers=auth(key)).json()
+        if job["status"] in {"done", "failed"}:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+def assert_problem(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["title"] and "Traceback" not in response.text
+    if code:
+        assert body["code"] == code
+    return body
+
+
+@pytest.fixture
+def home(_isolated_home):
+    return _isolated_home
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One app for the tests that need no fresh store: each test gets its own tenant instead."""
+    return make_app(tmp_path_factory.mktemp("service-home"))
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def key(app, request):
+    return new_tenant_key(app, request.node.name[:90])
+
+
+def test_health_and_metrics_need_no_key(client):
+    assert client.get("/health").json()["status"] == "ok"
+    client.get("/health")
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'docket_http_requests_total{method="GET",route="/health",status="200"}' in metrics.text
+
+
+def test_first_start_creates_the_demo_tenant_once(home):
+    app = make_app(home)
+    key = demo_key(home)
+    assert key.startswith("dk_") and len(key) > 40
+    make_app(home)  # a second start over the same store keeps the key
+    assert demo_key(home) == key
+    from service.db import ApiKey
+
+    with app.state.sessions() as session:
+        stored = session.query(ApiKey).all()
+    assert len(stored) == 1 and stored[0].key_hash != key and key not in stored[0].key_hash
+
+
+def test_keys_are_required_and_checked(client, key):
+    assert_problem(client.get("/v1/quality"), 401, "unauthorized")
+    assert_problem(client.get("/v1/quality", headers=auth("dk_wrong")), 401, "unauthorized")
+    assert client.get("/v1/quality", headers={"X-API-Key": key}).status_code == 200
+    assert client.get("/v1/quality", headers=auth(key)).status_code == 200
+
+
+def test_text_answers_synchronously_with_the_suggestion(client, key):
+    response = client.post("/v1/documents", json={"text": LETTER, "channel": "email"}, headers=auth(key))
+    assert response.status_code == 200, response.text
+    suggestion = Suggestion.model_validate(response.json())
+    assert suggestion.document.text_length == len(LETTER)
+    assert suggestion.card.channel is not None and suggestion.card.channel.value == "email"
+    document_id = response.headers["Docket-Document-Id"]
+    assert response.headers["Location"] == f"/v1/documents/{document_id}"
+    again = client.get(f"/v1/documents/{document_id}/suggestion", headers=auth(key))
+    assert again.status_code == 200 and again.json() == response.json()
+    status = client.get(f"/v1/documents/{document_id}", headers=auth(key)).json()
+    assert (
+        status["status"] == "done" and status["verified"] is False and status["size"] == len(LETTER.encode())
+    )
+
+
+def test_text_file_upload_is_synchronous(client, key):
+    files = {"file": ("letter.txt", LETTER.encode("cp1251", errors="replace"), "text/plain")}
+    response = client.post("/v1/documents", files=files, data={"channel": "post"}, headers=auth(key))
+    assert response.status_code == 200, response.text
+    assert response.json()["document"]["file_name"] == "letter.txt"
+
+
+def test_prefer_async_makes_a_job_that_finishes(client, key):
+    response = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Prefer": "respond-async"}
+    )
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert job["status"] in {"queued", "running"} and response.headers["Location"] == f"/v1/jobs/{job['id']}"
+    pending = client.get(f"/v1/documents/{job['document_id']}/suggestion", headers=auth(key))
+    assert pending.status_code in {200, 202}
+    finished = wait_job(client, job["id"], key)
+    assert finished["status"] == "done", finished
+    Suggestion.model_validate(finished["suggestion"])
+    suggestion = client.get(f"/v1/documents/{job['document_id']}/suggestion", headers=auth(key))
+    assert suggestion.status_code == 200 and suggestion.json()["document"]["text_length"] == len(LETTER)
+
+
+def _scan_png() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (900, 220), 255)
+    draw = ImageDraw.Draw(image)
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 36)
+    except OSError:
+        font = ImageFont.load_default()
+    draw.text((30, 40), "Прошу отремонтировать", fill=0, font=font)
+    draw.text((30, 120), "дорогу на улице Мира", fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+def test_a_scan_goes_to_the_worker_pool(client, key):
+    import shutil
+
+    files = {"file": ("scan.png", _scan_png(), "image/png")}
+    response = client.post("/v1/documents", files=files, headers=auth(key))
+    assert response.status_code == 202, response.text
+    job = wait_job(client, response.json()["id"], key)
+    if shutil.which("tesseract") is None:
+        assert job["status"] == "failed" and job["error"]["code"]
+        return
+    assert job["status"] == "done", job
+    assert job["suggestion"]["document"]["ocr_used"] is True
+    assert "дорог" in job["suggestion"]["document"]["pages"][0]["text"].lower()
+
+
+def test_a_failed_job_reports_a_clear_error(client, key):
+    files = {"file": ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")}
+    response = client.post("/v1/documents", files=files, headers=auth(key))
+    assert response.status_code == 202
+    job = wait_job(client, response.json()["id"], key)
+    assert job["status"] == "failed" and 400 <= job["error"]["status"] < 500, job
+    body = assert_problem(
+        client.get(f"/v1/documents/{job['document_id']}/suggestion", headers=auth(key)),
+        job["error"]["status"],
+    )
+    assert body["code"] == job["error"]["code"]
+
+
+def test_idempotency_key_replays_the_same_answer(client, key, app):
+    from service.db import StoredDocument
+
+    headers = {**auth(key), "Idempotency-Key": "req-1"}
+    first = client.post("/v1/documents", json={"text": LETTER}, headers=headers)
+    second = client.post("/v1/documents", json={"text": LETTER}, headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["Docket-Document-Id"] == second.headers["Docket-Document-Id"]
+    assert second.headers["Idempotent-Replayed"] == "true" and second.json() == first.json()
+    assert_problem(
+        client.post("/v1/documents", json={"text": OTHER_LETTER}, headers=headers),
+        422,
+        "idempotency_key_reused",
+    )
+    with app.state.sessions() as session:
+        tenant_id = session.get(StoredDocument, first.headers["Docket-Document-Id"]).tenant_id
+        assert session.query(StoredDocument).filter_by(tenant_id=tenant_id).count() == 1
+    # the same key of another tenant is another request
+    other = new_tenant_key(app, "other-idempotency")
+    third = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(other), "Idempotency-Key": "req-1"}
+    )
+    assert third.status_code == 200 and "Idempotent-Replayed" not in third.headers
+
+
+def _verify(client, key, document_id, **body):
+    payload = {
+        "card": {"outgoing_number": "01-12/3456", "outgoing_date": "2024-03-14", "page_count": 1},
+        "executors": [{"id": "emp-1", "name": "Иванова А.С."}],
+        "resolution": {"text": "Ивановой А.С. Прошу рассмотреть и подготовить ответ."},
+    }
+    payload.update(body)
+    return client.post(f"/v1/documents/{document_id}/verification", json=payload, headers=auth(key))
+
+
+def test_verification_is_stored_and_counted_in_quality(client, key, app):
+    from pipeline.metrics import card_accuracy
+
+    response = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key))
+    document_id = response.headers["Docket-Document-Id"]
+    verified = _verify(client, key, document_id)
+    assert verified.status_code == 201, verified.text
+    assert verified.json()["document_id"] == document_id
+    assert client.get(f"/v1/documents/{document_id}", headers=auth(key)).json()["verified"] is True
+
+    quality = client.get("/v1/quality", headers=auth(key)).json()
+    assert quality["verifications"] == 1
+    truth = {"outgoing_number": "01-12/3456", "outgoing_date": "2024-03-14", "page_count": 1}
+    expected = card_accuracy([(response.json()["card"], truth)])
+    assert quality["card"]["per_field"] == pytest.approx(expected["per_field"])
+    assert quality["card"]["per_field"]["page_count"] == 1.0
+    assert quality["executors"]["n"] == 1 and quality["resolution"]["n"] == 1
+    # the clerk re-saves: one verification, the newest
+    assert _verify(client, key, document_id, card={"page_count": 2}).status_code == 201
+    quality = client.get("/v1/quality", headers=auth(key)).json()
+    assert quality["verifications"] == 1 and quality["card"]["per_field"]["page_count"] == 0.0
+    # a period without verifications
+    empty = client.get("/v1/quality", params={"until": "2020-01-01"}, headers=auth(key)).json()
+    assert empty["verifications"] == 0 and empty["card"]["overall"] is None
+    assert_problem(
+        client.get("/v1/quality", params={"since": "2026-02-01", "until": "2026-01-01"}, headers=auth(key)),
+        422,
+    )
+
+
+def test_verification_rejects_unknown_fields_and_documents(client, key):
+    document_id = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key)).headers[
+        "Docket-Document-Id"
+    ]
+    assert_problem(_verify(client, key, document_id, card={"colour": "red"}), 422, "invalid_request")
+    assert_problem(_verify(client, key, "doc_missing"), 404, "not_found")
+
+
+def test_a_verified_document_enters_the_tenants_duplicate_index_only(client, key, app):
+    first = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key))
+    document_id = first.headers["Docket-Document-Id"]
+    assert first.json()["duplicates"] == []
+    verified = _verify(client, key, document_id)
+    assert verified.json()["indexed"] is True
+    again = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key)).json()
+    assert document_id in {hit["document_id"] for hit in again["duplicates"]}
+    other = new_tenant_key(app, "other-duplicates")
+    elsewhere = client.post("/v1/documents", json={"text": LETTER}, headers=auth(other)).json()
+    assert elsewhere["duplicates"] == []
+
+
+def test_tenants_never_see_each_other(client, key, app):
+    other = new_tenant_key(app, "other-isolation")
+    response = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key))
+    document_id = response.headers["Docket-Document-Id"]
+    job = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Prefer": "respond-async"}
+    )
+    for path in (
+        f"/v1/documents/{document_id}",
+        f"/v1/documents/{document_id}/suggestion",
+        f"/v1/jobs/{job.json()['id']}",
+    ):
+        assert_problem(client.get(path, headers=auth(other)), 404, "not_found")
+        assert client.get(path, headers=auth(key)).status_code in {200, 202}
+    assert_problem(_verify(client, other, document_id), 404)
+    assert _verify(client, key, document_id).status_code == 201
+    assert client.get("/v1/quality", headers=auth(other)).json()["verifications"] == 0
+    assert client.get("/v1/quality", headers=auth(key)).json()["verifications"] == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, status",
+    [
+        ({"json": {"text": ""}}, 422),
+        ({"json": {"text": "   \n "}}, 400),
+        ({"json": {"text": LETTER, "channel": "pigeon"}}, 422),
+        ({"json": {"text": LETTER, "callback_url": "file:///etc/passwd"}}, 422),
+        ({"json": {"text": LETTER, "extra": 1}}, 422),
+        ({"json": [1, 2]}, 422),
+        ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 422),
+        ({"content": b"\xff\xfe\x00", "headers": {"Content-Type": "application/json"}}, 422),
+        ({"content": b"hello", "headers": {"Content-Type": "application/xml"}}, 415),
+        ({"files": {"other": ("a.txt", b"x")}}, 422),
+        ({"files": {"file": ("a.txt", b"")}}, 400),
+        ({"files": {"file": ("a.txt", LETTER.encode())}, "data": {"metadata": "[1]"}}, 422),
+        ({"files": {"file": ("a.txt", LETTER.encode())}, "data": {"registered": "yesterday"}}, 422),
+        ({"files": {"file": ("a.pdf", b"%PDF-1.4 garbage")}}, 202),
+    ],
+)
+def test_bad_input_is_a_clear_problem_never_a_5xx(client, key, kwargs, status):
+    headers = {**auth(key), **kwargs.pop("headers", {})}
+    response = client.post("/v1/documents", headers=headers, **kwargs)
+    assert response.status_code == status, response.text
+    if status >= 400:
+        assert_problem(response, status)
+
+
+def test_unknown_ids_and_routes_are_problems(client, key):
+    assert_problem(client.get("/v1/jobs/job_nope", headers=auth(key)), 404)
+    assert_problem(client.get("/v1/documents/doc_nope/suggestion", headers=auth(key)), 404)
+    assert_problem(client.get("/v1/nothing-here", headers=auth(key)), 404)
+    assert_problem(client.delete("/v1/quality", headers=auth(key)), 405)
+
+
+def test_request_size_and_page_limits(home):
+    import pypdfium2 as pdfium
+
+    app = make_app(home, max_upload_mb=1, max_pages=2)
+    key = demo_key(home)
+    with TestClient(app) as client:
+        big = client.post(
+            "/v1/documents", files={"file": ("big.txt", b"a" * (2 * 1024 * 1024))}, headers=auth(key)
+        )
+        assert_problem(big, 413, "limit_exceeded")
+        pdf = pdfium.PdfDocument.new()
+        for _ in range(3):
+            pdf.new_page(595, 842)
+        path = home / "three.pdf"
+        pdf.save(str(path))
+        pages = client.post(
+            "/v1/documents", files={"file": ("three.pdf", path.read_bytes())}, headers=auth(key)
+        )
+        assert_problem(pages, 413, "limit_exceeded")
+        assert "3 pages" in pages.json()["detail"]
+
+
+def test_rate_limit_per_key(client, app, key):
+    limited = new_tenant_key(app, "small", rate_limit=3)
+    statuses = [client.get("/v1/models", headers=auth(limited)).status_code for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
+    body = assert_problem(client.get("/v1/models", headers=auth(limited)), 429, "rate_limited")
+    assert "3 requests per minute" in body["detail"]
+
+
+def test_restart_finishes_queued_and_interrupted_jobs(home):
+    from service.db import Job
+
+    first = make_app(home)
+    key = demo_key(home)
+    client = TestClient(first)  # no lifespan: the job runner never starts, as if the service died
+    queued = [
+        client.post(
+            "/v1/documents", json={"text": text}, headers={**auth(key), "Prefer": "respond-async"}
+        ).json()
+        for text in (LETTER, OTHER_LETTER)
+    ]
+    with first.state.sessions() as session:  # one of them was in a worker when the service was killed
+        job = session.get(Job, queued[1]["id"])
+        job.status, job.attempts = "running", 1
+        session.commit()
+    second = make_app(home)
+    with TestClient(second) as restarted:
+        for job in queued:
+            finished = wait_job(restarted, job["id"], key)
+            assert finished["status"] == "done", finished
+            assert (
+                restarted.get(f"/v1/documents/{job['document_id']}/suggestion", headers=auth(key)).status_code
+                == 200
+            )
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    calls: list = []
+    fail_first = 1
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).calls.append((dict(self.headers), body))
+        status = 500 if len(type(self).calls) <= type(self).fail_first else 204
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_callback_is_signed_and_retried(client, key, app):
+    from service.db import ApiKey, Tenant
+    from service.tenants import hash_key
+
+    _Receiver.calls = []
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app.state.jobs.callback_backoff_s = 0.05
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        response = client.post(
+            "/v1/documents",
+            json={"text": LETTER, "callback_url": url},
+            headers={**auth(key), "Prefer": "respond-async"},
+        )
+        job_id = response.json()["id"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            job = client.get(f"/v1/jobs/{job_id}", headers=auth(key)).json()
+            if job["callback_status"] == "delivered":
+                break
+            time.sleep(0.1)
+        assert job["callback_status"] == "delivered", job
+    finally:
+        server.shutdown()
+    assert len(_Receiver.calls) == 2  # one failure, one retry
+    headers, body = _Receiver.calls[-1]
+    with app.state.sessions() as session:
+        tenant_id = session.query(ApiKey).filter_by(key_hash=hash_key(key)).one().tenant_id
+        secret = session.get(Tenant, tenant_id).callback_secret
+    fields = dict(part.split("=", 1) for part in headers["Docket-Signature"].split(","))
+    expected = hmac.new(secret.encode(), f"{fields['t']}.".encode() + body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(fields["v1"], expected)
+    payload = json.loads(body)
+    assert payload["job"]["id"] == job_id and payload["job"]["status"] == "done"
+    Suggestion.model_validate(payload["job"]["suggestion"])
+
+
+def test_models_endpoint_and_hot_reload_without_dropped_requests(home, monkeypatch):
+    from pipeline.resources import Resources
+
+    models_dir = home / "models"
+    models_dir.mkdir(parents=True, exist_ok=True)
+    (models_dir / "current").write_text("v1")
+
+    def fake_load(settings=None):
+        return Resources(model_version=(settings.resolved_models_dir / "current").read_text())
+
+    monkeypatch.setattr(Resources, "load", staticmethod(fake_load))
+    app = make_app(home)
+    app.state.resources.check_interval_s = 0.0
+    key = demo_key(home)
+    with TestClient(app) as client:
+        models = client.get("/v1/models", headers=auth(key)).json()
+        assert models["model_version"] == "v1" and models["tenant_specific"] is False
+        statuses = []
+
+        def hammer():
+            for _ in range(15):
+                statuses.append(
+                    client.post("/v1/documents", json={"text": LETTER}, headers=auth(key)).status_code
+                )
+
+        worker = threading.Thread(target=hammer)
+        worker.start()
+        time.sleep(0.05)
+        (models_dir / "current.part").write_text("v2")
+        (models_dir / "current.part").replace(models_dir / "current")  # how a promotion swaps the pointer
+        worker.join()
+        assert statuses == [200] * 15
+        models = client.get("/v1/models", headers=auth(key)).json()
+        assert models["model_version"] == "v2" and models["reloads"] >= 1
+        # a tenant with its own models
+        other = new_tenant_key(app, "northwest")
+        own = models_dir / "tenants" / "northwest"
+        own.mkdir(parents=True)
+        (own / "current").write_text("nw-1")
+        mine = client.get("/v1/models", headers=auth(other)).json()
+        assert mine["model_version"] == "nw-1" and mine["tenant_specific"] is True
+        assert "docket_model_reloads" in client.get("/metrics").text
+
+
+def test_cli_creates_tenants_and_keys(home):
+    from typer.testing import CliRunner
+
+    from docket.cli import app as cli
+    from docket.errors import InputError
+
+    runner = CliRunner()
+    created = runner.invoke(cli, ["tenant", "create", "mintrans"])
+    assert created.exit_code == 0, created.output
+    assert "callback signing secret" in created.output
+    again = runner.invoke(cli, ["tenant", "create", "mintrans"])
+    assert isinstance(again.exception, InputError) and "already exists" in str(again.exception)
+    key = runner.invoke(cli, ["key", "create", "--tenant", "mintrans"])
+    assert key.exit_code == 0 and key.output.strip().startswith("dk_")
+    missing = runner.invoke(cli, ["key", "create", "--tenant", "nobody"])
+    assert isinstance(missing.exception, InputError) and "no such tenant" in str(missing.exception)
+    app = make_app(home)  # tenants exist already: no demo tenant is created
+    assert not (home / "demo-api-key.txt").exists()
+    with TestClient(app) as client:
+        models = client.get("/v1/models", headers=auth(key.output.strip()))
+        assert models.status_code == 200 and models.json()["tenant"] == "mintrans"
