@@ -99,15 +99,16 @@ class Bundle:
         ranked = self.rank([record], [day], top_k=top_k, abstain=True)[0]
         if not ranked:
             return []
-        similar = self.similar.query(self.ranker.vectorizer_.word_matrix([record]), k=3)
+        similar = self.similar.query(self.ranker.vectorizer_.word_matrix([record]), k=5)
+        handled = [(ref, who, when, sim, self.staff.resolve(who, day)[0]) for ref, who, when, sim in similar]
         suggestions = []
         for sid, score, moved in ranked:
             reasons = [moved] if moved else []
             reasons += [
                 f"similar letter {ref} of {when} (similarity {sim:.2f}) was handled by {self.staff.name(who)}"
-                for ref, who, when, sim in similar
-                if str(who) == sid
-            ]
+                for ref, who, when, sim, now in handled
+                if now == sid
+            ][:3]
             suggestions.append(
                 ExecutorSuggestion(
                     id=sid, name=self.staff.name(sid), unit=self.staff.unit(sid), score=score, reasons=reasons
