@@ -8,9 +8,13 @@ import typer
 
 
 def directory_import(
-    source: Path = typer.Argument(..., help="Directory file: CSV, JSONL/JSON or a Docsvision RefPartners XML export."),
+    source: Path = typer.Argument(
+        ..., help="Directory file: CSV, JSONL/JSON or a Docsvision RefPartners XML export."
+    ),
     out: Path | None = typer.Option(
-        None, "--out", help="Where to write docket's CSV; default DOCKET_DATA_DIR/directory.csv (used by the card)."
+        None,
+        "--out",
+        help="Where to write docket's CSV; default DOCKET_DATA_DIR/directory.csv (used by the card).",
     ),
 ) -> None:
     """Import an organisation directory (correspondents) for matching letters' senders."""

@@ -37,7 +37,8 @@ def columns(text: str, limit_lines: int = 40) -> list[list[tuple[int, int, str]]
     position = 0
     for raw in text.splitlines(keepends=True)[:limit_lines]:
         for index, cell in enumerate(_CELL.finditer(raw)):
-            (left if index == 0 else right).append(
+            is_right = index > 0 or cell.start() >= 10  # an indented line continues the right column
+            (right if is_right else left).append(
                 (position + cell.start(), position + cell.end(), cell.group(0))
             )
         position += len(raw)

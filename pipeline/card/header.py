@@ -156,6 +156,17 @@ _POSITION_LINE = re.compile(r"^\s*" + _POSITION_WORDS + r"\b", re.IGNORECASE)
 _SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 _INITIALS = r"[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z]\.?"
 PERSON_SHORT = re.compile(rf"(?P<name>{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s{_INITIALS})")
+PERSON_INITIALS_FIRST = re.compile(rf"(?P<name>{_INITIALS}\s?{_SURNAME})")
+
+
+def last_person(text: str):
+    """The name-shaped run that ends last in `text` («г. Челябинска Н.П. Котовой» → «Н.П. Котовой»)."""
+    found = list(PERSON_SHORT.finditer(text)) + list(PERSON_INITIALS_FIRST.finditer(text))
+    if not found:
+        return None
+    return max(found, key=lambda m: (m.end(), m.re is PERSON_INITIALS_FIRST))
+
+
 PERSON_FULL = re.compile(
     rf"(?P<name>{_SURNAME}\s[А-ЯЁ][а-яё]+\s[А-ЯЁ][а-яё]+(?:вич|вна|вны|вне|вну|чна|ична|ич|оглы|кызы)[а-яё]*)"
 )
@@ -168,7 +179,7 @@ def addressee(text: str) -> Found | None:
 
     for cells in columns(text[:limit]):
         for index, (_start, _end, line) in enumerate(cells):
-            if not _POSITION_LINE.match(line):
+            if not _POSITION_LINE.match(line) or not _dative(line.split()[0]):
                 continue
             block = [cells[index]]
             for nxt in cells[index + 1 : index + 5]:
@@ -178,7 +189,7 @@ def addressee(text: str) -> Found | None:
                 if PERSON_SHORT.search(nxt[2]) or PERSON_FULL.search(nxt[2]):
                     break
             joined = " ".join(b[2].strip() for b in block)
-            person = PERSON_SHORT.search(joined) or PERSON_FULL.search(joined)
+            person = last_person(joined) or PERSON_FULL.search(joined)
             if person is None:
                 continue
             value = {
@@ -187,6 +198,13 @@ def addressee(text: str) -> Found | None:
             }
             return Found(value, block[0][0], block[-1][1], "dative_block")
     return None
+
+
+def _dative(word: str) -> bool:
+    """An addressee's position is in the dative («Главе», «Губернатору»); a sender's is not («ДЕПУТАТ»)."""
+    from pipeline.card.nlp import morph
+
+    return any(p.tag.case == "datv" for p in morph().parse(word.strip(".,")))
 
 
 _CONTACT_LABEL = re.compile(r"^\s*(?:Исп(?:олнитель)?\.?|Исп\.:?)\s*:?\s*", re.IGNORECASE)
@@ -204,7 +222,7 @@ def signatory(text: str) -> Found | None:
     for index, (start, _end, line) in enumerate(lines):
         if start < body or _CONTACT_LABEL.match(line) or PHONE.search(line) or EMAIL.search(line):
             continue
-        person = PERSON_SHORT.search(line)
+        person = last_person(line)
         if person is None or len(line.strip()) > 90:
             continue
         before = line[: person.start()].strip(" ,")
