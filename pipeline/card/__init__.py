@@ -78,6 +78,9 @@ def _correspondent(text: str, directory: Any, avoid: tuple[int, int] | None) -> 
             return Found(
                 {"id": org.id, "name": org.name}, match.start, match.end, f"dir_{match.how}"
             ), "directory"
+    letterhead = header.letterhead(text)
+    if letterhead is not None:
+        return letterhead, "rule"
     from pipeline.card.nlp import entities
 
     for span in entities(head):

@@ -293,3 +293,29 @@ def attachment_sheets(text: str) -> Found | None:
     if not sheets:
         return None
     return Found(sum(sheets), match.start(), match.end() + len(block), "attachment_block")
+
+
+_ORG_WORD = re.compile(
+    r"^(?:Министерств|Правительств|Администраци|Управлени|Департамент|Комитет|Прокуратур|Дума|Законодательн|"
+    r"Собрани|Государственн|Муниципальн|Федеральн|Общество|ООО|АО|ПАО|ОАО|ЗАО|МУП|ГУП|ФГБУ|ГБУ|МБУ|МКУ|"
+    r"Служб|Агентств|Инспекци|Фонд|Отделени|Главн|Уполномоченн|Территориальн|Избирательн|Совет|Палат|Суд)",
+    re.IGNORECASE,
+)
+
+
+def letterhead(text: str) -> Found | None:
+    """The sender's name from the top of the left column («МИНИСТЕРСТВО … ОБЛАСТИ»), up to its address."""
+    cells = columns(text, 12)[0]
+    taken: list[tuple[int, int, str]] = []
+    for start, end, cell in cells:
+        if re.search(r"\d|@|тел\.|ул\.|пр\.|www|http", cell, re.IGNORECASE) or len(cell) > 80:
+            break
+        if taken and text.count("\n", taken[-1][1], start) > 1:
+            break
+        taken.append((start, end, cell))
+        if len(taken) == 4:
+            break
+    if not taken or not _ORG_WORD.match(taken[0][2]):
+        return None
+    name = re.sub(r"\s+", " ", " ".join(t[2] for t in taken)).strip()
+    return Found({"id": None, "name": name}, taken[0][0], taken[-1][1], "letterhead")
