@@ -15,6 +15,7 @@ from docket.commands import demo, process, serve, version
 from docket.errors import DocketError
 from pipeline.card.cli import directory_import
 from service.cli import key_app, tenant_app
+from service.web.cli import user_app
 from training.cli import evaluate, train
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.command("version")(version)
 app.command("directory-import")(directory_import)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(key_app, name="key")
+app.add_typer(user_app, name="user")
 
 
 def _fail(message: str, code: int = 1) -> None:

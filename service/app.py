@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from service.metrics import Metrics
     from service.resources import ResourceManager
     from service.routers import documents, jobs, quality
+    from service.web import install as install_web
 
     settings = settings or get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     app.include_router(jobs.router)
     app.include_router(quality.router)
+    install_web(app)  # the clerk's review page (service/web)
     return app
 
 

@@ -144,11 +144,16 @@ def show(name: str, value: Any) -> str:
     return str(value)
 
 
-def field_views(card: dict[str, Any], threshold: float) -> list[FieldView]:
+def field_views(
+    card: dict[str, Any], threshold: float, verified: dict[str, Any] | None = None
+) -> list[FieldView]:
+    """The card's fields for the form; values from an earlier verification, when given, replace docket's."""
     views = []
     for name in CARD_FIELDS:
         found = card.get(name)
         value = found.get("value") if found else None
+        if verified is not None:
+            value = (verified.get("card") or {}).get(name)
         if name in COMPOSITE:
             value = value or {}
             inputs = [
