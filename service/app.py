@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.requests.labels(request.method, template, str(status)).inc()
             metrics.latency.labels(template).observe(elapsed)
             # The route template only: ids and query strings stay out of the log, and no body is logged.
-            log.info("%s %s %s %.1fms", request.method, template, status, elapsed * 1000)
+            log.debug("%s %s %s %.1fms", request.method, template, status, elapsed * 1000)
 
     @app.get("/health", tags=["service"])
     def health() -> dict:
@@ -154,5 +154,4 @@ def bootstrap_demo_tenant(settings: Settings, sessions) -> str | None:
     path.write_text(key + "\n", encoding="utf-8")
     path.chmod(0o600)
     log.warning("created the demo tenant; its API key (also in %s): %s", path, key)
-    print(f"docket: demo tenant created; API key: {key} (saved in {path})", flush=True)
     return key
