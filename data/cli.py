@@ -6,12 +6,35 @@ from pathlib import Path
 
 import typer
 
-from docket.errors import DocketError
+from docket.errors import InputError
 
 
 def generate(
-    out: Path = typer.Option(..., "--out", help="Output directory."),
+    out: Path = typer.Option(..., "--out", help="Output directory (created if missing)."),
     seed: int = typer.Option(42, "--seed", help="Random seed: the same seed gives byte-identical output."),
+    years: int = typer.Option(3, "--years", help="Years of history, ending 2025-12-31."),
+    per_year: int = typer.Option(
+        5000, "--per-year", help="Registered letters per year (before duplicates etc.)."
+    ),
+    render: int = typer.Option(300, "--render", help="How many registered letters to render as files."),
+    no_render: bool = typer.Option(False, "--no-render", help="Write the register and directories only."),
+    workers: int = typer.Option(2, "--workers", help="Processes for rendering scans."),
 ) -> None:
     """Generate a synthetic world: register, staff, units, organisations, topics, rendered letters."""
-    raise DocketError("the generator is not built yet")
+    if not 1 <= years <= 30:
+        raise InputError("--years must be between 1 and 30")
+    if not 10 <= per_year <= 500_000:
+        raise InputError("--per-year must be between 10 and 500000")
+    if render < 0:
+        raise InputError("--render must not be negative")
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a directory")
+    from data.generator.build import build
+
+    result = build(
+        out, seed=seed, years=years, per_year=per_year, render=0 if no_render else render, workers=workers
+    )
+    typer.echo(
+        f"wrote {result['counts']['letters']} letters, {result['counts']['staff']} staff, "
+        f"{result['counts']['organisations']} organisations to {out} (oracle_top1={result['oracle_top1']})"
+    )

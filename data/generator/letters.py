@@ -1,0 +1,291 @@
+"""The text of a letter, as blocks in reading order: letterhead, registration line, addressee, subject, body,
+attachments, signature, the sender's executor. Renderers lay the blocks out; the text is their join."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from data.generator import phrases as P
+from data.generator.calendar import MONTHS_GEN, format_date
+
+MONTHS_NOM = [
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+]  # fmt: skip
+QUARTERS = ["I квартал", "II квартал", "III квартал", "IV квартал"]
+
+
+@dataclass
+class Block:
+    name: str  # letterhead, regline, addressee, subject, greeting, body, attachment, signature, contact, ...
+    text: str
+
+
+@dataclass
+class Letter:
+    blocks: list[Block] = field(default_factory=list)
+    layout: str = "stacked"  # stacked | two_column | form | forwarded
+    pages_hint: int = 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if b.text)
+
+
+def typo(text: str, rng: random.Random, rate: float) -> str:
+    """Citizens' typing: dropped or doubled letters, swapped neighbours, lost commas, lower-case starts."""
+    if rate <= 0:
+        return text
+    chars = list(text)
+    out = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        r = rng.random()
+        if c.isalpha() and r < rate * 0.3:
+            i += 1
+            continue
+        if c.isalpha() and r < rate * 0.5 and i + 1 < len(chars) and chars[i + 1].isalpha():
+            out += [chars[i + 1], c]
+            i += 2
+            continue
+        if c == "," and r < rate * 4:
+            i += 1
+            continue
+        if c.isalpha() and r < rate * 0.6:
+            out.append(c)
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def fill(template: str, slots: dict[str, str]) -> str:
+    return template.format_map(slots)
+
+
+def period_text(rng: random.Random, day: dt.date) -> tuple[str, str]:
+    """A reporting period before `day` and a key that differs between monthly/quarterly reports."""
+    if rng.random() < 0.6:
+        m = (day.month - 2) % 12
+        y = day.year - (1 if day.month == 1 else 0)
+        return f"{MONTHS_NOM[m]} {y} года", f"{y}-{m + 1:02d}"
+    q = (day.month - 1) // 3 - 1
+    y = day.year - (1 if q < 0 else 0)
+    return f"{QUARTERS[q % 4]} {y} года", f"{y}-Q{q % 4 + 1}"
+
+
+def base_slots(rng: random.Random, topic, day: dt.date, place: dict) -> dict[str, str]:
+    v = rng.sample(topic.vocabulary, 2)
+    recent = day - dt.timedelta(days=rng.randint(10, 120))
+    proto = day - dt.timedelta(days=rng.randint(15, 400))
+    count = rng.randint(3, 60)
+    return {
+        "about": topic.about,
+        "name": topic.name[0].lower() + topic.name[1:],
+        "name_gen_hint": topic.name[0].lower() + topic.name[1:],
+        "theme_gen": f"в сфере «{topic.theme.lower()}»",
+        "theme_dat": f"направлению «{topic.theme}»",
+        "v1": v[0],
+        "v1_cap": v[0][0].upper() + v[0][1:],
+        "v2": v[1],
+        "law": rng.choice(P.LAWS),
+        "ref": f"письма Министерства от {proto:%d.%m.%Y} № {rng.randint(1, 20):02d}/{rng.randint(100, 9999)}",
+        "place": place["gen"],
+        "place_cap": place["nom"],
+        "place_gen": place["gen"],
+        "place_prep": place["prep"],
+        "recent": f"{recent:%d.%m.%Y}",
+        "proto_date": f"{proto:%d.%m.%Y}",
+        "proto_num": f"{rng.randint(1, 40)}",
+        "pp_num": f"{rng.randint(10, 700)}",
+        "pr_num": f"{rng.choice(['ММ', 'ДГ', 'АН', 'ТГ'])}-П{rng.randint(1, 16)}-{rng.randint(1000, 30000)}",
+        "year": str(day.year),
+        "money": f"{rng.randint(120, 90000):,}".replace(",", " "),
+        "share": str(rng.randint(5, 95)),
+        "count": str(count),
+        "count2": str(count + rng.randint(0, 20)),
+        "purpose": rng.choice(P.ORG_PURPOSES),
+        "period": period_text(rng, day)[0],
+        "deadline": format_date(day + dt.timedelta(days=rng.randint(7, 30)), 0),
+        "event": format_date(day + dt.timedelta(days=rng.randint(3, 20)), 1),
+        "house": "",
+        "address": "",
+    }
+
+
+def paragraphs(rng: random.Random, bank: list[str], slots: dict[str, str], k: int) -> list[str]:
+    return [fill(t, slots) for t in rng.sample(bank, min(k, len(bank)))]
+
+
+def org_letter(
+    rng: random.Random,
+    *,
+    kind: str,
+    org,
+    org_name: str,
+    topic,
+    slots: dict[str, str],
+    out_number: str,
+    out_date: str,
+    reply: tuple[str, str] | None,
+    addressee_lines: list[str],
+    subject: str,
+    signatory: tuple[str, str],
+    contact: tuple[str, str, str],
+    attachment_sheets: int,
+    greeting: str | None,
+    layout: str,
+    extra_body: list[str] | None = None,
+    title: str | None = None,
+) -> Letter:
+    letter = Letter(layout=layout)
+    head = [org_name.upper() if rng.random() < 0.5 else org_name]
+    if rng.random() < 0.8:
+        head.append(org.address)
+    if rng.random() < 0.7:
+        head.append(f"тел. {org.phone}, e-mail: {org.email}")
+    if org.kind == "company" and rng.random() < 0.5:
+        head.append(f"ИНН {org.inn}")
+    letter.blocks.append(Block("letterhead", "\n".join(head)))
+    reg_style = rng.randrange(3)
+    if reg_style == 0:
+        regline = f"{out_date} № {out_number}"
+    elif reg_style == 1:
+        regline = f"№ {out_number} от {out_date}"
+    else:
+        regline = f"Исх. № {out_number}\nот {out_date}"
+    if reply:
+        regline += f"\nНа № {reply[0]} от {reply[1]}"
+    letter.blocks.append(Block("regline", regline))
+    letter.blocks.append(Block("addressee", "\n".join(addressee_lines)))
+    if title:
+        letter.blocks.append(Block("title", title))
+    letter.blocks.append(Block("subject", subject))
+    if greeting:
+        letter.blocks.append(Block("greeting", greeting))
+    body = extra_body if extra_body is not None else []
+    letter.blocks.append(Block("body", "\n".join(body)))
+    if attachment_sheets:
+        copies = rng.choice(["в 1 экз.", "в 1 экз.", "в 2 экз."])
+        note = rng.choice(
+            [
+                f"Приложение: на {attachment_sheets} л. {copies}",
+                f"Приложение: по тексту на {attachment_sheets} л.",
+                f"Приложение: {attachment_sheets} л.",
+            ]
+        )
+        letter.blocks.append(Block("attachment", note))
+    letter.blocks.append(Block("signature", f"{signatory[0]}\n{signatory[1]}"))
+    c_name, c_phone, c_email = contact
+    style = rng.randrange(3)
+    if style == 0:
+        ctext = f"Исп. {c_name}\n{c_phone}"
+    elif style == 1:
+        ctext = f"Исполнитель: {c_name}, тел. {c_phone}, {c_email}"
+    else:
+        ctext = f"{c_name}\n{c_phone}\n{c_email}"
+    letter.blocks.append(Block("contact", ctext))
+    return letter
+
+
+def citizen_letter(
+    rng: random.Random,
+    *,
+    addressee_lines: list[str],
+    applicant,
+    address: str,
+    phone: str,
+    email: str,
+    appeal_kind: str,
+    body: list[str],
+    day: dt.date,
+    typo_rate: float,
+    signers: list[str] | None = None,
+    from_line: str | None = None,
+) -> Letter:
+    letter = Letter(layout="stacked")
+    letter.blocks.append(Block("addressee", "\n".join(addressee_lines)))
+    who = from_line or f"от {applicant.genitive_full()}"
+    lines = [who]
+    if rng.random() < 0.85:
+        lines.append(
+            rng.choice(["проживающей по адресу: ", "адрес: ", "проживающего по адресу: ", ""]) + address
+            if applicant.gender == "F" or rng.random() < 0.5
+            else "адрес: " + address
+        )
+    if phone and rng.random() < 0.8:
+        lines.append(rng.choice(["тел. ", "Тел.: ", "телефон ", "т. "]) + phone)
+    if email and rng.random() < 0.8:
+        lines.append(rng.choice(["e-mail: ", "эл. почта: ", ""]) + email)
+    letter.blocks.append(Block("from", "\n".join(lines)))
+    if rng.random() < 0.6:
+        title = P.APPEAL_TITLES[appeal_kind]
+        letter.blocks.append(Block("title", title.upper() if rng.random() < 0.4 else title))
+    letter.blocks.append(Block("body", typo("\n".join(body), rng, typo_rate)))
+    sign = f"С уважением, {applicant.short}" if rng.random() < 0.6 else applicant.short
+    date_text = format_date(day, rng.choice([0, 0, 3, 1]))
+    if signers:
+        sign = "Подписи жителей:\n" + "\n".join(f"{i + 1}. {s}" for i, s in enumerate(signers))
+    letter.blocks.append(Block("signature", f"{sign}\n{date_text}"))
+    return letter
+
+
+def webform_letter(
+    rng: random.Random,
+    *,
+    portal_number: str,
+    submitted: dt.date,
+    applicant,
+    address: str,
+    phone: str,
+    email: str,
+    topic,
+    body: list[str],
+    typo_rate: float,
+) -> Letter:
+    letter = Letter(layout="form")
+    style = rng.randrange(2)
+    if style == 0:
+        head = [
+            "Интернет-приемная Губернатора и Правительства Челябинской области",
+            f"Обращение № {portal_number} от {submitted:%d.%m.%Y}",
+        ]
+        fields = [
+            f"ФИО: {applicant.full}",
+            f"Электронная почта: {email}",
+            f"Телефон: {phone}" if phone else "",
+            f"Почтовый адрес: {address}" if address else "",
+            f"Тема: {topic.theme}",
+            "Текст обращения:",
+        ]
+    else:
+        head = [
+            "Электронное обращение через официальный портал",
+            f"Регистрационный номер на портале: {portal_number}",
+            f"Дата подачи: {format_date(submitted, 1)}",
+        ]
+        fields = [
+            f"Заявитель: {applicant.full}",
+            f"Адрес для ответа: {email}",
+            f"Контактный телефон: {phone}" if phone else "",
+            f"Адрес проживания: {address}" if address else "",
+            "Суть обращения:",
+        ]
+    letter.blocks.append(Block("form_header", "\n".join(head)))
+    letter.blocks.append(Block("form_fields", "\n".join(f for f in fields if f)))
+    letter.blocks.append(Block("body", typo("\n".join(body), rng, typo_rate)))
+    return letter
+
+
+def place_slots(municipality: str, centre_gen: str) -> dict[str, str]:
+    return {
+        "nom": f"Администрация {municipality}",
+        "gen": municipality,
+        "prep": f"г. {centre_gen}" if centre_gen else "районе",
+    }
+
+
+def month_name_gen(month: int) -> str:
+    return MONTHS_GEN[month - 1]
