@@ -129,7 +129,7 @@ def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, 
     builder.field("reply_to", header.reply_to(text))
     addressee = header.addressee(text)
     if addressee is not None:
-        builder.field("addressee", addressee, value=_addressee_text(addressee.value))
+        builder.field("addressee", addressee, value=addressee.value["name"])
     builder.field("signatory", header.signatory(text))
     builder.field("sender_contact", header.sender_contact(text))
     builder.field("attachment_sheets", header.attachment_sheets(text))
@@ -148,10 +148,6 @@ def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, 
         builder.field("applicant", applicant_rules.with_mail_sender(found_applicant, document.metadata))
         builder.field("appeal_kind", kind.appeal_kind(text, resources))
     return builder.card(), builder.rules
-
-
-def _addressee_text(value: dict) -> str:
-    return " ".join(v for v in (value.get("position"), value.get("name")) if v)
 
 
 def load_directory(settings: Any) -> Any:

@@ -47,7 +47,7 @@ _EMAIL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _PHONE_LABEL = re.compile(
-    r"(?:Номер телефона|Телефон|Тел\.?|tel\.?)\s*:?\s*\n?\s*(?P<phone>\+?[78]?[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)",
+    r"(?:Номер телефона|Телефон|Тел\.?|tel\.?|(?<![А-Яа-яё])т\.)\s*:?\s*\n?\s*(?P<phone>\+?[78]?[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)",
     re.IGNORECASE,
 )
 _MOBILE = re.compile(r"(?<!\d)(?P<phone>(?:\+7|8|7)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)")
@@ -127,6 +127,32 @@ def phone(text: str) -> Found | None:
     return None
 
 
+_ADDRESS_SHAPE = re.compile(
+    r"(?:\b\d{6},|\b(?:г|с|пос|п|д|ул|пр|пр-т|просп|пер|наб|ш|бул|пл|мкр|кв)\.\s?[А-ЯЁа-яё0-9])",
+    re.IGNORECASE,
+)
+
+
+def address_after_name(text: str, name: Found | None) -> Found | None:
+    """An unlabelled address on the lines right under the applicant's «от …» line."""
+    if name is None or name.rule != "from_line":
+        return None
+    line_end = text.find("\n", name.end)
+    position = line_end + 1 if line_end >= 0 else len(text)
+    for _ in range(3):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end].strip()
+        if not line or EMAIL.search(line) or re.match(r"(?:т|тел|телефон)\b\.?", line, re.IGNORECASE):
+            position = end + 1
+            continue
+        if _ADDRESS_SHAPE.search(line) and re.search(r"\d", line) and len(line) < 150:
+            offset = text.index(line, position)
+            return Found(line.strip(" ,."), offset, offset + len(line), "address_after_name")
+        break
+    return None
+
+
 def address(text: str) -> Found | None:
     match = _ADDRESS.search(text)
     if match is None:
@@ -147,11 +173,12 @@ def address(text: str) -> Found | None:
 
 def applicant(text: str) -> Found | None:
     """The applicant's fields together; None when not even a name or an e-mail is found."""
+    name = full_name(text)
     parts = {
-        "full_name": full_name(text),
+        "full_name": name,
         "email": email(text),
         "phone": phone(text),
-        "address": address(text),
+        "address": address(text) or address_after_name(text, name),
     }
     present = [p for p in parts.values() if p is not None]
     if not present or (parts["full_name"] is None and parts["email"] is None):

@@ -19,7 +19,7 @@ from docket.errors import InputError, UnsupportedFormat
 from pipeline.card.found import columns
 
 _ID_COLUMNS = ("id", "org_id", "organisation_id", "rowid", "RowID")
-_NAME_COLUMNS = ("name", "short_name", "Name", "title")
+_NAME_COLUMNS = ("name", "full_name", "short_name", "Name", "FullName", "title")
 _VARIANT_COLUMNS = (
     "name",
     "full_name",

@@ -13,7 +13,10 @@ import re
 from pipeline.card.found import Found, columns, lines_with_offsets
 from pipeline.card.nlp import DATE, parse_date
 
-NUMBER = re.compile(r"(?:№|N[°o]?(?=[\s_]*\d)|No\.?)[\s_]*(?P<num>[0-9A-Za-zА-ЯЁа-яё][\w./\\()-]*\w|\d)")
+NUMBER = re.compile(
+    r"(?:№|N[°o]?(?=[\s_]*\d)|No\.?)[\s_]*"
+    r"(?P<num>(?:[А-ЯЁа-яё]{2,4}\.\s?(?=\d))?[0-9A-Za-zА-ЯЁа-яё][\w./\\()-]*\w|\d)"
+)
 _LEGAL = re.compile(
     r"(закон|постановлени|приказ|указ|распоряжени|решени|кодекс|положени|определени|протокол|"
     r"реестр|лиценз|договор|контракт|соглашени|свидетельств|дом|кв|маршрут|школ|сад|дело|\bст\.|статьи)[а-яё]*"
@@ -62,7 +65,8 @@ def _pairs(text: str):
                 gap = text[number.end() : date.start()]
             else:
                 continue
-            if len(gap) <= 12 and _GAP.match(gap) and gap.count("\n") == 0:
+            # «№ 15 от 12.03.2024» on one line, or the number's line followed by «от <date>» on the next
+            if len(gap) <= 14 and _GAP.match(gap) and gap.count("\n") <= (1 if "от" in gap else 0):
                 best = date
                 break
         yield number, best
@@ -92,8 +96,19 @@ def classify(text: str, start: int) -> str:
     return "own"
 
 
+_NUMBER_LABEL = re.compile(
+    r"^[ \t]*(?:Регистрационный\s+)?(?:номер\s+(?:обращения|заявки|сообщения)|номер\s+на\s+портале|"
+    r"(?:Регистрационный\s+)?номер\s+(?:обращения\s+)?на\s+портале)\s*:?[ \t]*(?P<num>[\w./-]*\d[\w./-]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def outgoing(text: str) -> tuple[Found | None, Found | None]:
     """(outgoing number, outgoing date) of the sender, or None for each that is not stated."""
+    labelled = _NUMBER_LABEL.search(text[:3000])
+    if labelled:
+        num = _clean_number(labelled.group("num"))
+        return Found(num, labelled.start("num"), labelled.start("num") + len(num), "number_label"), None
     limit = header_end(text)
     for number, date in _pairs(text):
         num = _clean_number(number.group("num"))
@@ -174,8 +189,9 @@ PERSON_FULL = re.compile(
 
 def addressee(text: str) -> Found | None:
     """Whom the letter is addressed to, from the header's dative block («Главе города Лошкину А.А.»)."""
+    from pipeline.card.nlp import short_name
+
     limit = header_end(text)
-    from pipeline.card.nlp import nominative_name
 
     for cells in columns(text[:limit]):
         for index, (_start, _end, line) in enumerate(cells):
@@ -194,7 +210,7 @@ def addressee(text: str) -> Found | None:
                 continue
             value = {
                 "position": joined[: person.start()].strip(" ,"),
-                "name": nominative_name(person.group("name")),
+                "name": short_name(person.group("name")),
             }
             return Found(value, block[0][0], block[-1][1], "dative_block")
     return None
@@ -250,7 +266,7 @@ def sender_contact(text: str) -> Found | None:
     """The sender's executor: «Исп. Петрова А.С., тел. 8 (351) 123-45-67, petrova@mail.ru»."""
     lines = lines_with_offsets(text)
     body = header_end(text)
-    for index, (start, end, line) in enumerate(lines):
+    for index, (start, _end, line) in enumerate(lines):
         if start < body:
             continue
         labelled = _CONTACT_LABEL.match(line)
@@ -265,13 +281,20 @@ def sender_contact(text: str) -> Found | None:
             continue
         if person is None and not phone:
             continue
-        email = EMAIL.search(chunk)
+        # the executor's block: name, phone and e-mail on one line or on up to three consecutive lines
+        block = [line]
+        for nxt in lines[index + 1 : index + 3]:
+            if not nxt[2].strip() or (not PHONE.search(nxt[2]) and not EMAIL.search(nxt[2])):
+                break
+            block.append(nxt[2])
+        email = EMAIL.search(" ".join(block))
         value = {
             "name": person.group("name") if person else None,
             "phone": phone.group(0).strip() if phone else None,
             "email": email.group(0) if email else None,
         }
-        return Found(value, start, end, "executor_label" if labelled else "executor_line")
+        last = lines[index + len(block) - 1][1]
+        return Found(value, start, last, "executor_label" if labelled else "executor_line")
     return None
 
 

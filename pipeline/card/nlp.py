@@ -97,6 +97,20 @@ def nominative_name(name: str) -> str:
     return _join_initials(" ".join(out))
 
 
+def short_name(name: str) -> str:
+    """«Ф.Ф. Игнатову», «Игнатову Филарету Филатовичу» → «Игнатов Ф.Ф.» (surname in the nominative, initials)."""
+    full = nominative_name(name)
+    words = full.split()
+    initials = [w for w in words if _INITIAL.match(w) or re.fullmatch(r"(?:[А-ЯЁ]\.){2}", w)]
+    names = [w for w in words if w not in initials]
+    if not names:
+        return full
+    if initials:
+        return f"{names[-1] if words[0] in initials else names[0]} {''.join(initials)}"
+    surname, rest = names[0], names[1:]
+    return f"{surname} {''.join(w[0].upper() + '.' for w in rest)}".strip()
+
+
 def _join_initials(text: str) -> str:
     return re.sub(r"([А-ЯЁ]\.)\s+(?=[А-ЯЁ]\.)", r"\1", text)
 

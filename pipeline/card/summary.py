@@ -47,8 +47,58 @@ def subject_line(text: str) -> Found | None:
     return None
 
 
+_TOPIC = re.compile(
+    r"(?:по\s+(?:вопросу|поводу)|касательно|проблем(?:ой|а|у)\s*:|о\s+проблеме\s*:?)\s+"
+    r"(?P<x>«[^»\n]{3,120}»|[^.,;:!?\n«»()]{3,120})",
+    re.IGNORECASE,
+)
+
+
+def _prepositional(phrase: str) -> str | None:
+    """«капитальный ремонт домов» → «капитальном ремонте домов»: the leading nominative noun group to the
+    prepositional case, the rest (its genitive tail) as written; None when it is not in the nominative."""
+    from pipeline.card.nlp import morph
+
+    words = phrase.split()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        parse = next((p for p in morph().parse(word) if p.tag.case == "nomn"), None)
+        if parse is None or parse.tag.POS not in {"NOUN", "ADJF", "PRTF"}:
+            return None
+        inflected = parse.inflect({"loct"})
+        if inflected is None:
+            return None
+        out.append(inflected.word)
+        if parse.tag.POS == "NOUN":
+            return " ".join(out + words[index + 1 :])
+    return None
+
+
+def topic_phrase(text: str) -> Found | None:
+    """The subject the writer names («по вопросу о ценах…», «по поводу «пешеходные переходы»») as a clerk's
+    «О …»; a genitive subject stays «По вопросу …»."""
+    match = _TOPIC.search(text)
+    if match is None:
+        return None
+    phrase = re.sub(r"\s+", " ", match.group("x").strip("«» ")).strip()
+    lowered = phrase.casefold()
+    if lowered.startswith(("о ", "об ", "обо ")):
+        value = phrase[0].upper() + phrase[1:]
+    else:
+        prepositional = _prepositional(phrase)
+        if prepositional:
+            preposition = "Об" if prepositional[0].casefold() in "аеиоуэ" else "О"
+            value = f"{preposition} {prepositional}"
+        else:
+            value = f"По вопросу {phrase}"
+    return Found(_cut(value), match.start("x"), match.end("x"), "topic_phrase")
+
+
 def appeal_summary(text: str) -> Found | None:
-    """«По вопросу …» from the appeal's own request."""
+    """«О …» from the subject the appeal names, else «По вопросу …» from its request."""
+    found = topic_phrase(text)
+    if found is not None:
+        return found
     match = _ASK.search(text[header_end(text) :]) or _ASK.search(text)
     if match:
         offset = text.find(match.group(0))
