@@ -138,12 +138,13 @@ def run(results_dir: Path) -> dict:
                 client.post("/v1/documents", json={"text": letter(rng)}).raise_for_status()
             model_version = client.get("/v1/models").json()["model_version"]
 
-            latencies = []
+            latencies, pipeline_ms = [], []
             for _ in range(n_texts):
                 started = time.perf_counter()
                 response = client.post("/v1/documents", json={"text": letter(rng), "channel": "email"})
                 latencies.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
+                pipeline_ms.append(sum(response.json()["timings_ms"].values()))
             rss_idle = tree_rss_mb(server.pid)
 
             scans = [scan_png(letter(rng)) for _ in range(n_scans)]
@@ -203,6 +204,11 @@ def run(results_dir: Path) -> dict:
     results = {
         "p50_ms_text": round(statistics.median(latencies), 1),
         "p95_ms_text": round(percentile(latencies, 0.95), 1),
+        "p50_ms_text_pipeline": round(statistics.median(pipeline_ms), 1),
+        "p95_ms_text_pipeline": round(percentile(pipeline_ms, 0.95), 1),
+        "p50_ms_text_api_overhead": round(
+            statistics.median(a - b for a, b in zip(latencies, pipeline_ms, strict=True)), 1
+        ),
         "text_requests": len(latencies),
         "scans_per_min": round(scans_done / scan_s * 60, 2),
         "scans": n_scans,

@@ -207,10 +207,15 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
             exc.message,
         )
         session.commit()
-        answer = Answer(
+        return Answer(
             exc.http_status, {"code": exc.code, "detail": exc.message}, document_id, headers, problem=True
         )
-        return answer
+    except Exception:
+        session.rollback()
+        document.status, document.error_status, document.error_code = "failed", 500, "internal_error"
+        document.error_detail = "processing failed unexpectedly"
+        session.commit()
+        raise
     body = suggestion.model_dump_json()
     session.add(
         StoredSuggestion(
