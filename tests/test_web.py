@@ -209,6 +209,9 @@ def test_accepting_goes_through_the_service_verification_and_quality(world, cler
     accepted = clerk.post(f"/documents/{document_id}/verify", data=form)
     assert accepted.status_code == 303 and accepted.headers["location"].startswith("/?accepted=")
     assert "Карточка принята" in clerk.get(accepted.headers["location"]).text
+    reopened = clerk.get(f"/documents/{document_id}").text
+    assert "Карточка проверена" in reopened
+    assert read_form(reopened).values["card.outgoing_number"] == "7-15-2025"
 
     api = world["anon"]
     stored = api.get("/v1/quality", headers={"X-API-Key": world["api_key"]}).json()
@@ -342,3 +345,25 @@ def test_chart_is_plain_svg_of_the_given_points():
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert svg.count("<polyline") == 1  # series a has a gap, b is one line
     assert "a, 03.11: 100%" in svg and json.dumps("<") not in svg
+
+
+def test_form_keeps_directory_ids_only_for_unchanged_names_and_reads_executors():
+    from service.web.cardform import parse_card
+    from service.web.router import WebError, _executors
+
+    suggested = {"correspondent": {"value": {"id": "org-7", "name": "Минстрой"}, "confidence": 0.9}}
+    form = {"card.correspondent.name": "Минстрой", "card.correspondent.id": "org-7", "card.page_count": "2"}
+    card = parse_card(form, suggested)
+    assert card["correspondent"] == {"name": "Минстрой", "id": "org-7"} and card["page_count"] == 2
+    assert card["outgoing_number"] is None and card["reply_to"] is None
+    form["card.correspondent.name"] = "Минэнерго"
+    assert parse_card(form, suggested)["correspondent"] == {"name": "Минэнерго"}
+
+    offered = [{"id": "emp-1", "name": "Иванова А.С."}, {"id": "emp-2", "name": "Петров И.И."}]
+    assert _executors({"executor": "1"}, offered) == [{"id": "emp-2", "name": "Петров И.И."}]
+    assert _executors({"executor": "other", "executor_other_id": "emp-9"}, offered) == [
+        {"id": "emp-9", "name": None}
+    ]
+    assert _executors({"executor": "7"}, offered) == []
+    with pytest.raises(WebError):
+        _executors({"executor": "other", "executor_other_name": "Сидоров"}, offered)
