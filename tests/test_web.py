@@ -367,3 +367,52 @@ def test_form_keeps_directory_ids_only_for_unchanged_names_and_reads_executors()
     assert _executors({"executor": "7"}, offered) == []
     with pytest.raises(WebError):
         _executors({"executor": "other", "executor_other_name": "Сидоров"}, offered)
+
+
+def test_executor_choice_and_resolution_reach_quality(world, clerk):
+    """The UI around a suggestion that has executors and a draft (set on the stored suggestion, as a
+    trained bundle would produce them): the clerk picks the second executor and edits the draft."""
+    from pipeline.contract import Suggestion
+    from service.db import StoredSuggestion
+
+    document_id = upload_text(clerk, LETTER.replace("3456", "3999"))
+    with world["app"].state.sessions() as session:
+        stored = session.get(StoredSuggestion, document_id)
+        suggestion = json.loads(stored.body)
+        suggestion["executors"] = [
+            {
+                "id": "emp-1",
+                "name": "Иванова А.С.",
+                "unit": "Отдел ЖКХ",
+                "score": 0.61,
+                "reasons": ["тема: кровля"],
+            },
+            {"id": "emp-2", "name": "Петров И.И.", "unit": "Отдел образования", "score": 0.3, "reasons": []},
+        ]
+        suggestion["resolution"] = {
+            "text": "Ивановой А.С. Прошу рассмотреть.",
+            "author": "Глава",
+            "confidence": 0.7,
+        }
+        stored.body = Suggestion.model_validate(suggestion).model_dump_json()
+        session.commit()
+    html = clerk.get(f"/documents/{document_id}").text
+    assert "Иванова А.С." in html and "Отдел ЖКХ" in html and "61 %" in html and "тема: кровля" in html
+    form = read_form(html).values
+    assert form["executor"] == "0" and form["resolution"] == "Ивановой А.С. Прошу рассмотреть."
+    form["executor"] = "1"
+    form["resolution"] = "Петрову И.И. Прошу подготовить ответ."
+    assert clerk.post(f"/documents/{document_id}/verify", data=form).status_code == 303
+
+    figures = world["anon"].get("/v1/quality", headers={"X-API-Key": world["api_key"]}).json()
+    assert figures["executors"] == {"top1": 0.0, "top3": 1.0, "n": 1}
+    assert figures["resolution"]["n"] == 1
+    reopened = read_form(clerk.get(f"/documents/{document_id}").text).values
+    assert reopened["executor"] == "1" and reopened["resolution"].startswith("Петрову")
+
+
+def test_logout_ends_the_session(world):
+    client = login(world["app"], "demo", world["password"])
+    csrf = csrf_of(client.get("/").text)
+    assert client.post("/logout", data={"csrf_token": csrf}).headers["location"] == "/login"
+    assert client.get("/").status_code == 303
