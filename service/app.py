@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = runner
     app.state.rate_limiter = RateLimiter()
     app.state.resources = ResourceManager(settings)
+    runner.resources = app.state.resources
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
 

@@ -80,6 +80,7 @@ class JobRunner:
         self._pool: ProcessPoolExecutor | None = None
         self._senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-callback")
         self._thread: threading.Thread | None = None
+        self.resources = None  # the app's ResourceManager: verified-before-processed documents get indexed
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -236,6 +237,19 @@ class JobRunner:
             if job.callback_url:
                 job.callback_status, job.callback_next_at = "pending", utcnow()
             session.commit()
+            if result["ok"]:
+                self._index_early_verification(session, job, document)
+
+    def _index_early_verification(self, session, job: Job, document: StoredDocument) -> None:
+        """A clerk may verify a scan before its job ends; its text is known only now."""
+        from service.db import Verification
+        from service.feedback import index_verified
+
+        row = session.get(Verification, job.document_id)
+        if row is None or row.indexed or self.resources is None:
+            return
+        tenant = session.get(Tenant, job.tenant_id)
+        index_verified(session, self.resources.index(tenant.name), document, row)
 
     @staticmethod
     def _fail(session, job: Job, status: int, code: str, detail: str) -> None:

@@ -382,12 +382,13 @@ def test_restart_finishes_queued_and_interrupted_jobs(home):
     first = make_app(home)
     key = demo_key(home)
     client = TestClient(first)  # no lifespan: the job runner never starts, as if the service died
+    hold = {**auth(key), "Prefer": "respond-async"}
     queued = [
-        client.post(
-            "/v1/documents", json={"text": text}, headers={**auth(key), "Prefer": "respond-async"}
-        ).json()
-        for text in (LETTER, OTHER_LETTER)
+        client.post("/v1/documents", files={"file": ("letter.txt", LETTER.encode())}, headers=hold).json(),
+        client.post("/v1/documents", json={"text": OTHER_LETTER}, headers=hold).json(),
     ]
+    # the clerk verifies the first before it was processed: it enters the duplicate index once processed
+    assert _verify(client, key, queued[0]["document_id"]).json()["indexed"] is False
     with first.state.sessions() as session:  # one of them was in a worker when the service was killed
         job = session.get(Job, queued[1]["id"])
         job.status, job.attempts = "running", 1
@@ -401,6 +402,8 @@ def test_restart_finishes_queued_and_interrupted_jobs(home):
                 restarted.get(f"/v1/documents/{job['document_id']}/suggestion", headers=auth(key)).status_code
                 == 200
             )
+        again = restarted.post("/v1/documents", json={"text": LETTER}, headers=auth(key)).json()
+        assert queued[0]["document_id"] in {hit["document_id"] for hit in again["duplicates"]}
 
 
 class _Receiver(BaseHTTPRequestHandler):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from alembic import context
 
 from service.db import Base, make_engine
+
+with contextlib.suppress(ImportError):  # the review page's tables (service/web) share the metadata
+    import service.web.models  # noqa: F401
 
 config = context.config
 url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
@@ -14,11 +19,19 @@ if not url:
     url = get_settings().resolved_database_url
 
 
+def include_name(name, type_, parent_names) -> bool:
+    """Only the service's own tables: the duplicate index keeps its dup_* tables in the same database."""
+    return type_ != "table" or name in Base.metadata.tables
+
+
 def run_migrations() -> None:
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=Base.metadata, render_as_batch=url.startswith("sqlite")
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=url.startswith("sqlite"),
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()
