@@ -228,6 +228,8 @@ class JobRunner:
                     )
                 )
                 document.status = "done"
+                session.commit()  # the suggestion first, so an early verification can be indexed with its text
+                self._index_early_verification(session, job, document)
                 job.status = "done"
                 self.metrics.jobs.labels("done").inc()
             else:
@@ -237,8 +239,6 @@ class JobRunner:
             if job.callback_url:
                 job.callback_status, job.callback_next_at = "pending", utcnow()
             session.commit()
-            if result["ok"]:
-                self._index_early_verification(session, job, document)
 
     def _index_early_verification(self, session, job: Job, document: StoredDocument) -> None:
         """A clerk may verify a scan before its job ends; its text is known only now."""
