@@ -11,6 +11,9 @@ MONTHS_GEN = [
 ]  # fmt: skip
 
 
+DATE_STYLES = 8
+
+
 @lru_cache(maxsize=16)
 def _holidays(year: int) -> frozenset[dt.date]:
     import holidays
@@ -18,6 +21,7 @@ def _holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("RU", years=year))
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
@@ -47,18 +51,20 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
 
 def format_date(day: dt.date, style: int) -> str:
     """One of the date styles letters use; style is an index into a fixed list."""
+    style %= DATE_STYLES
+    if style == 0:
+        return f"{day.day:02d}.{day.month:02d}.{day.year}"
+    if style == 3:
+        return f"{day.day:02d}.{day.month:02d}.{day.year % 100:02d}"
+    if style == 6:
+        return f"{day.day:02d}.{day.month:02d}.{day.year} г."
+    if style == 7:
+        return day.isoformat()
     m = MONTHS_GEN[day.month - 1]
-    styles = (
-        f"{day:%d.%m.%Y}",
-        f"{day.day} {m} {day.year} г.",
-        f"«{day:%d}» {m} {day.year} г.",
-        f"{day:%d.%m.%y}",
-        f"{day.day:02d} {m} {day.year} года",
-        f'"{day:%d}" {m} {day.year} г.',
-        f"{day:%d.%m.%Y} г.",
-        f"{day.isoformat()}",
-    )
-    return styles[style % len(styles)]
-
-
-DATE_STYLES = 8
+    if style == 1:
+        return f"{day.day} {m} {day.year} г."
+    if style == 2:
+        return f"«{day.day:02d}» {m} {day.year} г."
+    if style == 4:
+        return f"{day.day:02d} {m} {day.year} года"
+    return f'"{day.day:02d}" {m} {day.year} г.'

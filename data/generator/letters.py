@@ -35,30 +35,26 @@ class Letter:
 
 
 def typo(text: str, rng: random.Random, rate: float) -> str:
-    """Citizens' typing: dropped or doubled letters, swapped neighbours, lost commas, lower-case starts."""
-    if rate <= 0:
+    """Citizens' typing: dropped, doubled or swapped letters, lost commas (about `rate` edits per character)."""
+    if rate <= 0 or not text:
         return text
     chars = list(text)
-    out = []
-    i = 0
-    while i < len(chars):
+    n = len(chars)
+    for _ in range(max(1, int(n * rate))):
+        i = rng.randrange(n - 1)
         c = chars[i]
-        r = rng.random()
-        if c.isalpha() and r < rate * 0.3:
-            i += 1
+        op = rng.random()
+        if c == ",":
+            chars[i] = ""
+        elif not c.isalpha():
             continue
-        if c.isalpha() and r < rate * 0.5 and i + 1 < len(chars) and chars[i + 1].isalpha():
-            out += [chars[i + 1], c]
-            i += 2
-            continue
-        if c == "," and r < rate * 4:
-            i += 1
-            continue
-        if c.isalpha() and r < rate * 0.6:
-            out.append(c)
-        out.append(c)
-        i += 1
-    return "".join(out)
+        elif op < 0.35:
+            chars[i] = ""
+        elif op < 0.7 and chars[i + 1].isalpha():
+            chars[i], chars[i + 1] = chars[i + 1], c
+        else:
+            chars[i] = c + c
+    return "".join(chars)
 
 
 def fill(template: str, slots: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ executors and resolutions in date order, so workload, absences and turnover act 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from data.generator.calendar import (
     next_working_day,
     working_days,
 )
+from data.generator.layout import layout
 from data.generator.letters import (
     Block,
     Letter,
@@ -103,26 +105,8 @@ class Draft:
     citizen: Citizen | None = None
 
 
-def lines_per_page() -> tuple[int, int]:
-    return 40, 80
-
-
-def paginate(text: str) -> list[list[str]]:
-    """Split text into pages of wrapped lines; renderers use the same split, so page_count is what they draw."""
-    import textwrap
-
-    rows, width = lines_per_page()
-    pages: list[list[str]] = [[]]
-    for raw in text.split("\n"):
-        if raw == "\f":
-            pages.append([])
-            continue
-        wrapped = textwrap.wrap(raw, width, break_long_words=True) or [""]
-        for line in wrapped:
-            if len(pages[-1]) >= rows:
-                pages.append([])
-            pages[-1].append(line)
-    return [p for p in pages if p]
+def page_count(letter: Letter) -> int:
+    return len(layout([(b.name, b.text) for b in letter.blocks], letter.layout))
 
 
 class Generator:
@@ -159,15 +143,28 @@ class Generator:
         self.drafts: list[Draft] = []
         self.keyseq = 0
         self.forward_reg = 0
+        self._pick_cache: dict[int, tuple] = {}
+        self._org_cache: dict[tuple, tuple] = {}
+        self._org_by_id = {o.org_id: o for o in self.orgs}
 
     # --- helpers -------------------------------------------------------------------------------------------
     def pick(self, weights: dict[str, float]) -> str:
-        keys = list(weights)
-        return self.rng.choices(keys, [weights[k] for k in keys])[0]
+        cached = self._pick_cache.get(id(weights))
+        if cached is None:
+            keys = list(weights)
+            cached = self._pick_cache[id(weights)] = (
+                keys,
+                list(itertools.accumulate(weights[k] for k in keys)),
+            )
+        return self.rng.choices(cached[0], cum_weights=cached[1])[0]
 
     def pick_org(self, kinds: tuple[str, ...]) -> Org:
-        pool = [o for k in kinds for o in self.by_kind.get(k, [])]
-        return self.rng.choices(pool, [self.org_weight[o.org_id] for o in pool])[0]
+        cached = self._org_cache.get(kinds)
+        if cached is None:
+            pool = [o for k in kinds for o in self.by_kind.get(k, [])]
+            cum = list(itertools.accumulate(self.org_weight[o.org_id] for o in pool))
+            cached = self._org_cache[kinds] = (pool, cum)
+        return self.rng.choices(cached[0], cum_weights=cached[1])[0]
 
     def pick_topic(self, org: Org | None, citizen: bool = False):
         if org is not None and self.rng.random() < 0.75:
@@ -199,7 +196,7 @@ class Generator:
             lines = [dative_pos, person.dative_short()]
         else:
             lines = [
-                dative_pos.replace("Челябинской области", "\nЧелябинской области"),
+                dative_pos.replace(" Челябинской области", "\nЧелябинской области"),
                 person.dative_front(),
             ]
         return lines, person.short, sid
@@ -486,7 +483,7 @@ class Generator:
         body = paragraphs(rng, P.FORWARD_BODIES, slots, 1)
         position, sign_name, sign_person = self.signatory(org)
         contact = self.contact(org)
-        sheets = max(1, len(paginate(appeal.text)))
+        sheets = page_count(appeal)
         cover = org_letter(rng, kind="forward", org=org, org_name=variant, topic=topic, slots=slots,
                            out_number=number, out_date=date_text, reply=None, addressee_lines=lines,
                            subject=rng.choice(["О направлении обращения", f"О направлении обращения {citizen.person.genitive_full()}",
@@ -514,7 +511,7 @@ class Generator:
         letter = Letter(blocks=[Block(b.name, b.text) for b in orig.letter.blocks], layout=orig.letter.layout)
         fields = dict(orig.fields)
         if orig.fields.get("correspondent_id") and rng.random() < 0.3:  # re-sent with a new number and date
-            org = next(o for o in self.orgs if o.org_id == orig.fields["correspondent_id"])
+            org = self._org_by_id[orig.fields["correspondent_id"]]
             sent = self.sent_date(day, True)
             number, date_text = self.out_number(org, sent)
             for b in letter.blocks:
@@ -576,7 +573,7 @@ class Generator:
         if prev is None:
             d = self.org_draft(day, "letter")
         else:
-            org = next(o for o in self.orgs if o.org_id == prev.fields["correspondent_id"])
+            org = self._org_by_id[prev.fields["correspondent_id"]]
             d = self.org_draft_for(org, day, prev.topic)
         slots = base_slots(rng, d.topic, day, self.place(None))
         period, _ = period_text(rng, day)
@@ -696,7 +693,7 @@ class Generator:
             row.update(
                 doc_id=doc_id, reg_number=reg_number, reg_date=d.day.isoformat(), channel=d.channel,
                 doc_kind=d.kind, topic_code=d.topic.code, topic_name=d.topic.name, text=text.replace("\f", ""),
-                page_count=len(paginate(text)), resolution_author_id=author_id, resolution_text=res_text,
+                page_count=page_count(d.letter), resolution_author_id=author_id, resolution_text=res_text,
                 resolution_kind=res_kind, executor_id=executor, executor_unit_id=unit_id,
                 coexecutor_ids=";".join(co), deadline=deadline.isoformat() if deadline else "",
                 oracle_executor_id=oracle, layout=d.letter.layout,
