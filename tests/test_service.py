@@ -406,6 +406,29 @@ def test_restart_finishes_queued_and_interrupted_jobs(home):
         assert queued[0]["document_id"] in {hit["document_id"] for hit in again["duplicates"]}
 
 
+@pytest.mark.slow
+def test_a_killed_worker_loses_no_job(home):
+    import os
+    import signal
+
+    app = make_app(home)
+    key = demo_key(home)
+    with TestClient(app) as client:
+        job = client.post(
+            "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Prefer": "respond-async"}
+        ).json()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            pool = app.state.jobs._pool
+            if pool is not None and pool._processes:
+                break
+            time.sleep(0.02)
+        for pid in list(pool._processes):  # the pool's own worker processes, started by this test's app
+            os.kill(pid, signal.SIGKILL)
+        finished = wait_job(client, job["id"], key)
+        assert finished["status"] == "done" and finished["attempts"] == 2, finished
+
+
 class _Receiver(BaseHTTPRequestHandler):
     calls: list = []
     fail_first = 1
