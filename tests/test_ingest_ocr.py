@@ -54,6 +54,7 @@ def test_skewed_scan_is_straightened_and_read_in_order():
     assert page.width == pytest.approx(595, abs=2) and all(0 <= w.bbox[0] < page.width for w in page.words)
 
 
+@pytest.mark.slow
 def test_two_page_scan_with_an_upside_down_page():
     document = ingest_bytes(scanned_pdf([0.0, 180.0], dpi=300), "scan.pdf")
     assert [p.number for p in document.pages] == [1, 2] and document.ocr_used

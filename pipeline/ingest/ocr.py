@@ -56,18 +56,27 @@ def _remaining(task: OcrTask) -> float:
     return left
 
 
-def _render_pdf_page(task: OcrTask) -> str:
+def _render_pdf_page(task: OcrTask):
+    """Render a PDF page at the OCR resolution and write it uncompressed (PGM) for Tesseract."""
+    import numpy as np
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(task.path)
     try:
         page = pdf[task.pdf_page]
-        image = page.render(scale=(task.dpi or 300) / 72, grayscale=True).to_pil()
+        gray = np.asarray(page.render(scale=(task.dpi or 300) / 72, grayscale=True).to_pil().convert("L"))
     finally:
         pdf.close()
-    out = Path(task.workdir) / f"page-{task.pdf_page + 1:04d}.png"
-    image.save(out, compress_level=1)
-    return str(out)
+    out = Path(task.workdir) / f"page-{task.pdf_page + 1:04d}.pgm"
+    _write(str(out), gray)
+    return str(out), gray
+
+
+def _write(path: str, gray) -> None:
+    import cv2
+
+    if not cv2.imwrite(path, gray):
+        raise CorruptDocument("the page image cannot be written for OCR")
 
 
 def skew_angle(gray) -> float:
@@ -121,7 +130,7 @@ def _rotate(gray, degrees: float):
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
-def _tesseract(path: str, task: OcrTask, adaptive: bool) -> list[OcrWord]:
+def _tesseract(path: str, task: OcrTask, adaptive: bool) -> tuple[list[OcrWord], int, int]:
     import pytesseract
 
     config = "--psm 3"
@@ -141,6 +150,8 @@ def _tesseract(path: str, task: OcrTask, adaptive: bool) -> list[OcrWord]:
         raise LimitExceeded("the time budget ran out during OCR") from exc
     except pytesseract.TesseractError as exc:
         raise CorruptDocument(f"OCR could not read the image: {exc.message.strip()[:200]}") from exc
+    page = data["level"].index(1) if 1 in data["level"] else None
+    size = (data["width"][page], data["height"][page]) if page is not None else (0, 0)
     words = []
     for text, conf, left, top, width, height in zip(
         data["text"], data["conf"], data["left"], data["top"], data["width"], data["height"], strict=False
@@ -148,7 +159,7 @@ def _tesseract(path: str, task: OcrTask, adaptive: bool) -> list[OcrWord]:
         text = (text or "").strip()
         if text and float(conf) >= 0:
             words.append(OcrWord(text, (left, top, left + width, top + height), round(float(conf) / 100, 3)))
-    return words
+    return words, *size
 
 
 def _mean_conf(words: list[OcrWord]) -> float:
@@ -175,29 +186,38 @@ def ocr_page(task: OcrTask) -> OcrResult:
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     started = time.perf_counter()
-    path = _render_pdf_page(task) if task.pdf_page is not None else task.path
-    gray = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+    if task.pdf_page is not None:
+        path, gray = _render_pdf_page(task)
+        full = True
+    else:
+        # Skew and paper checks work on a small copy: decode at half size (much faster for JPEG).
+        path, gray, full = task.path, cv2.imread(task.path, cv2.IMREAD_REDUCED_GRAYSCALE_2), False
     if gray is None:
         raise CorruptDocument("the page image cannot be decoded")
-    result = OcrResult(height=gray.shape[0], width=gray.shape[1], dpi=task.dpi)
+    result = OcrResult(dpi=task.dpi)
     result.adaptive = uneven_background(gray)
     result.skew = skew_angle(gray)
     stem = Path(task.workdir) / f"{Path(path).stem}-{os.getpid()}-{time.monotonic_ns()}"
+
+    def full_image():
+        image = gray if full else cv2.imread(task.path, cv2.IMREAD_GRAYSCALE)
+        if image is None:
+            raise CorruptDocument("the page image cannot be decoded")
+        return image
+
     if abs(result.skew) >= MIN_SKEW_DEG:
-        gray = _rotate(gray, result.skew)
-        path = f"{stem}-deskewed.png"
-        cv2.imwrite(path, gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    words = _tesseract(path, task, result.adaptive)
+        gray, full = _rotate(full_image(), result.skew), True
+        path = f"{stem}-deskewed.pgm"
+        _write(path, gray)
+    words, result.width, result.height = _tesseract(path, task, result.adaptive)
     if len(words) < 5 or _mean_conf(words) < WEAK_CONFIDENCE:
         rotation = _osd_rotation(path, task)
         if rotation:
-            turned = _rotate(gray, rotation)
-            turned_path = f"{stem}-rotated.png"
-            cv2.imwrite(turned_path, turned, [cv2.IMWRITE_PNG_COMPRESSION, 1])
-            second = _tesseract(turned_path, task, result.adaptive)
+            turned_path = f"{stem}-rotated.pgm"
+            _write(turned_path, _rotate(full_image(), rotation))
+            second, width, height = _tesseract(turned_path, task, result.adaptive)
             if _mean_conf(second) * max(len(second), 1) > _mean_conf(words) * max(len(words), 1):
-                words, result.rotation = second, rotation
-                result.height, result.width = turned.shape[:2]
+                words, result.rotation, result.width, result.height = second, rotation, width, height
     result.words = words
     result.seconds = time.perf_counter() - started
     return result
