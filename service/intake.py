@@ -172,11 +172,11 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         request_meta=incoming.meta,
         status="received",
     )
-    session.add(document)
-    session.flush()
     headers = {"Location": f"/v1/documents/{document_id}", "Docket-Document-Id": document_id}
     app_state.metrics.documents.labels(mode).inc()
     if mode == "async":
+        session.add(document)
+        session.flush()
         callback_url = incoming.callback_url or session.get(Tenant, caller.tenant_id).callback_url
         job = Job(
             id=new_id("job"), tenant_id=caller.tenant_id, document_id=document_id, callback_url=callback_url
@@ -189,7 +189,9 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
 
         headers["Location"] = f"/v1/jobs/{job.id}"
         return Answer(202, job_view(job), document_id, headers)
-    session.commit()
+    # Synchronous: the document and its outcome are committed together after processing (one fsync, and
+    # no write lock held while the pipeline runs); its bytes are already on disk.
+    session.add(document)
     try:
         suggestion = process_stored(
             settings,
@@ -211,7 +213,6 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
             exc.http_status, {"code": exc.code, "detail": exc.message}, document_id, headers, problem=True
         )
     except Exception:
-        session.rollback()
         document.status, document.error_status, document.error_code = "failed", 500, "internal_error"
         document.error_detail = "processing failed unexpectedly"
         session.commit()

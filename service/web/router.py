@@ -381,6 +381,9 @@ def review(request: Request, document_id: str) -> Response:
             "text": p.get("text") or "",
             "ocr": p.get("ocr"),
             "image_url": f"/documents/{document.id}/pages/{p['number']}.png" if image else None,
+            "width": p.get("width"),
+            "height": p.get("height"),
+            "blocks": [[*b["bbox"], b["text"]] for b in p.get("blocks") or [] if b.get("bbox")],
         }
         for p in info.get("pages") or []
     ]
