@@ -102,9 +102,11 @@ def quality(session: Session, tenant_id: int, since: dt.date | None, until: dt.d
         n += 1
         truth = verification.body
         suggestion = json.loads(stored.body)
-        pairs.append(
-            (suggestion.get("card") or {}, {k: _plain(v) for k, v in (truth.get("card") or {}).items()})
-        )
+        # Only the fields the EDMS sent are scored: its card may lack some of docket's fields; a field sent
+        # as null means the clerk left it empty, and a value docket put there counts as wrong.
+        verified = {name: _plain(value) for name, value in (truth.get("card") or {}).items()}
+        predicted = suggestion.get("card") or {}
+        pairs.append(({name: predicted.get(name) for name in verified}, verified))
         suggested = suggestion.get("executors") or []
         if truth.get("executors"):
             hit1, hit3 = executor_hits([e["id"] for e in suggested], truth["executors"][0]["id"])

@@ -98,7 +98,8 @@ class VerificationIn(_Body):
     """The card, executors and resolution as the clerk saved them in the EDMS.
 
     Card values are plain (`"outgoing_number": "01-12/345"`, `"correspondent": {"id": …, "name": …}`);
-    the `{"value": …}` objects of a suggestion are accepted too. An absent or null field means empty.
+    the `{"value": …}` objects of a suggestion are accepted too. Send every field the EDMS card has: null
+    means the clerk left it empty; a field left out is not part of this EDMS's card and is not scored.
     """
 
     card: dict[str, Any] = Field(
