@@ -112,12 +112,10 @@ def quality(session: Session, tenant_id: int, since: dt.date | None, until: dt.d
             hit1, hit3 = executor_hits([e["id"] for e in suggested], truth["executors"][0]["id"])
             top1, top3, n_executors = top1 + hit1, top3 + hit3, n_executors + 1
         if truth.get("resolution") and truth["resolution"].get("text"):
-            names = [e.get("name") for e in suggested] + [e.get("name") for e in truth.get("executors") or []]
+            # as `docket evaluate` scores it: templates compared with names slotted, no draft is a miss
             draft = (suggestion.get("resolution") or {}).get("text") or ""
-            same = resolution_template(draft, names) == resolution_template(
-                truth["resolution"]["text"], names
-            )
-            templates_right, n_resolutions = templates_right + (bool(draft) and same), n_resolutions + 1
+            same = resolution_template(draft) == resolution_template(truth["resolution"]["text"])
+            templates_right, n_resolutions = templates_right + same, n_resolutions + 1
     card = card_accuracy(pairs)
     return {
         "since": since,

@@ -549,3 +549,41 @@ def test_cli_creates_tenants_and_keys(home):
     with TestClient(app) as client:
         models = client.get("/v1/models", headers=auth(key.output.strip()))
         assert models.status_code == 200 and models.json()["tenant"] == "mintrans"
+
+
+def test_quality_scores_executors_and_resolutions_like_evaluate(app):
+    from pipeline.contract import DocumentInfo, ExecutorSuggestion, Resolution
+    from pipeline.metrics import resolution_template
+    from service.db import StoredDocument, StoredSuggestion, Verification
+    from service.feedback import quality
+    from service.tenants import create_tenant
+
+    def suggestion(ids, text):
+        return Suggestion(
+            document=DocumentInfo(id="x", media_type="text/plain", page_count=1, text_length=1),
+            executors=[ExecutorSuggestion(id=i, name=f"Сотрудник {i}", score=0.5) for i in ids],
+            resolution=Resolution(text=text, confidence=0.5) if text else None,
+        ).model_dump_json()
+
+    cases = [  # suggested ids, draft, verified responsible, verified resolution
+        (["a", "b", "c"], "Иванову И.И. Прошу рассмотреть.", "a", "Петрову П.П. Прошу рассмотреть."),
+        (["a", "b", "c"], "Иванову И.И. Для сведения.", "c", "Иванову И.И. Прошу рассмотреть."),
+        (["a", "b", "c", "d"], None, "d", "Прошу подготовить ответ."),
+    ]
+    with app.state.sessions() as session:
+        tenant = create_tenant(session, "quality-unit")
+        for n, (ids, draft, responsible, resolution) in enumerate(cases):
+            doc_id = f"doc_quality_{n}"
+            session.add(StoredDocument(id=doc_id, tenant_id=tenant.id, kind="text", sha256="0", size=1))
+            session.flush()
+            session.add(
+                StoredSuggestion(document_id=doc_id, tenant_id=tenant.id, body=suggestion(ids, draft))
+            )
+            body = {"card": {}, "executors": [{"id": responsible}], "resolution": {"text": resolution}}
+            session.add(Verification(document_id=doc_id, tenant_id=tenant.id, body=body))
+        session.commit()
+        figures = quality(session, tenant.id, None, None)
+    assert figures["verifications"] == 3
+    assert figures["executors"] == {"top1": 1 / 3, "top3": 2 / 3, "n": 3}
+    assert resolution_template(cases[0][1]) == resolution_template(cases[0][3])  # names are slotted
+    assert figures["resolution"] == {"template_accuracy": 1 / 3, "n": 3}
