@@ -153,13 +153,40 @@ def upload(page, url: str, text: str) -> str:
     return page.url.rsplit("/", 1)[-1]
 
 
+def letter_pdf(directory: Path) -> Path:
+    """A one-page PDF letter with a text layer (fpdf2 with the DejaVu font the setup installs)."""
+    from fpdf import FPDF
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip(f"no {font}: install the Debian package fonts-dejavu-core")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname=str(font))
+    pdf.set_font("dejavu", size=12)
+    for line in LETTER_RIGHT.splitlines():
+        pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
+    path = directory / "letter.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def upload_file(page, url: str, path: Path) -> str:
+    page.goto(url + "/")
+    page.set_input_files("#file", str(path))
+    page.click("form[action='/upload'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/documents/doc_\w+$"))
+    page.wait_for_selector("form#card")
+    return page.url.rsplit("/", 1)[-1]
+
+
 def open_from_inbox(counter: Counter, url: str, document_id: str) -> None:
     counter.page.goto(url + "/")
     counter.click(f"a[href='/documents/{document_id}']")
     counter.page.wait_for_selector("form#card")
 
 
-def test_clerk_verifies_cards_in_the_browser(server, browser):
+def test_clerk_verifies_cards_in_the_browser(server, browser, tmp_path):
     url = server["url"]
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="ru-RU")
     page = context.new_page()
@@ -220,18 +247,28 @@ def test_clerk_verifies_cards_in_the_browser(server, browser):
         worst = page.evaluate(CONTRAST_JS)
         assert worst[0][0] >= 4.5, f"low text contrast on {path}: {worst}"
 
-    # The same letter sent again: the earlier, verified one is one click away, with the reason.
-    again_id = upload(page, url, LETTER_RIGHT)
-    link = f".dups a[href='/documents/{right_id}']"
+    # A PDF letter, verified, then sent again: the page image is shown with the evidence boxed on it,
+    # and the earlier, verified letter is one click away, with the reason.
+    first_id = upload_file(page, url, letter_pdf(tmp_path))
+    assert page.locator(".page-image img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(re.compile(r"/\?accepted="))
+    again_id = upload_file(page, url, letter_pdf(tmp_path))
+    link = f".dups a[href='/documents/{first_id}']"
     assert page.locator(link).count() == 1
     assert page.inner_text(".dups .reason").strip("— ")
+    page.locator(".page-image img").evaluate("img => img.decode()")
     page.focus("[name='card.outgoing_number']")
+    assert page.inner_text("pre.page-text mark") == "01-12/3456"
+    box = page.locator(".evidence-box").bounding_box()
+    image = page.locator(".page-image img").bounding_box()
+    assert box and box["height"] < image["height"] / 10, "the evidence is boxed at line level on the image"
     worst = page.evaluate(CONTRAST_JS)
     assert worst[0][0] >= 4.5, f"low text contrast with the duplicate warning: {worst}"
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     page.click(link)
-    page.wait_for_url(f"{url}/documents/{right_id}")
-    assert again_id != right_id
+    page.wait_for_url(f"{url}/documents/{first_id}")
+    assert again_id != first_id
     context.close()
 
     figures = {
