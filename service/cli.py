@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 tenant_app = typer.Typer(help="Organisations (tenants) served by the API.", no_args_is_help=True)
@@ -52,3 +54,25 @@ def key_create(
         key = create_key(session, get_tenant(session, tenant), rate_limit)
         session.commit()
     typer.echo(key)
+
+
+@tenant_app.command("export")
+def tenant_export(
+    name: str = typer.Argument(..., help="The tenant whose verified documents to export."),
+    out: Path = typer.Option(
+        ..., "--out", help="Register file to write (.jsonl), for `docket train --register`."
+    ),
+) -> None:
+    """Export the tenant's verified documents as a register (JSONL): verified cards become training data."""
+    import json
+
+    from service.feedback import register_rows
+    from service.tenants import get_tenant
+
+    with _sessions()() as session:
+        rows = register_rows(session, get_tenant(session, name).id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    typer.echo(f"{len(rows)} verified documents written to {out}")

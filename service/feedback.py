@@ -132,3 +132,56 @@ def quality(session: Session, tenant_id: int, since: dt.date | None, until: dt.d
             "n": n_resolutions,
         },
     }
+
+
+def register_rows(
+    session: Session, tenant_id: int, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Verified documents as register rows (the columns `docket train --register` reads), oldest first:
+    the clerk's verified cards become training data."""
+    query = select(Verification, StoredDocument).join(
+        StoredDocument, StoredDocument.id == Verification.document_id
+    )
+    query = query.where(Verification.tenant_id == tenant_id).order_by(Verification.verified_at)
+    rows = []
+    for verification, document in session.execute(query):
+        body = verification.body
+        reg_date = (
+            dt.date.fromisoformat(body["registered"])
+            if body.get("registered")
+            else document.created_at.date()
+        )
+        if (since and reg_date < since) or (until and reg_date > until):
+            continue
+        card = {name: _plain(value) for name, value in (body.get("card") or {}).items()}
+        executors = body.get("executors") or []
+        if not executors:
+            continue
+        correspondent = card.get("correspondent") or {}
+        topic = card.get("topic") or {}
+        resolution = body.get("resolution") or {}
+        rows.append(
+            {
+                "document_id": document.id,
+                "reg_number": body.get("registration_number"),
+                "reg_date": reg_date.isoformat(),
+                "text": document_text(session, document),
+                "summary": card.get("summary"),
+                "doc_kind": card.get("doc_kind"),
+                "appeal_kind": card.get("appeal_kind"),
+                "channel": card.get("channel"),
+                "correspondent_id": correspondent.get("id") if isinstance(correspondent, dict) else None,
+                "correspondent_name": correspondent.get("name")
+                if isinstance(correspondent, dict)
+                else correspondent,
+                "outgoing_number": card.get("outgoing_number"),
+                "outgoing_date": card.get("outgoing_date"),
+                "addressee": card.get("addressee"),
+                "topic_code": topic.get("code") if isinstance(topic, dict) else topic,
+                "executor_id": executors[0]["id"],
+                "coexecutor_ids": ";".join(e["id"] for e in executors[1:]) or None,
+                "resolution_text": resolution.get("text"),
+                "resolution_author_id": resolution.get("author"),
+            }
+        )
+    return rows

@@ -549,6 +549,17 @@ def test_cli_creates_tenants_and_keys(home):
     with TestClient(app) as client:
         models = client.get("/v1/models", headers=auth(key.output.strip()))
         assert models.status_code == 200 and models.json()["tenant"] == "mintrans"
+        posted = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key.output.strip()))
+        _verify(client, key.output.strip(), posted.headers["Docket-Document-Id"], registered="2026-11-20")
+    # verified cards leave as a register `docket train` reads
+    from training.register import load_register
+
+    exported = runner.invoke(cli, ["tenant", "export", "mintrans", "--out", str(home / "verified.jsonl")])
+    assert exported.exit_code == 0 and "1 verified documents" in exported.output
+    register = load_register(home / "verified.jsonl")
+    row = register.frame.to_dict("records")[0]
+    assert row["executor_id"] == "emp-1" and row["outgoing_number"] == "01-12/3456"
+    assert str(row["reg_date"])[:10] == "2026-11-20" and "кровли" in row["text"]
 
 
 def test_quality_scores_executors_and_resolutions_like_evaluate(app):
