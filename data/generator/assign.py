@@ -28,7 +28,11 @@ class Assigner:
         if staff_id is None:
             return None
         deputy = self.world.absent_deputy(staff_id, day)
-        return deputy or staff_id
+        return deputy if deputy and self.employed(deputy, day) else staff_id
+
+    def employed(self, staff_id: str, day: dt.date) -> bool:
+        st = self.world.staff[staff_id]
+        return st.hired <= day and (st.left is None or day <= st.left)
 
     def _unit_people(self, unit_id: str, day: dt.date, roles=("specialist", "deputy_head")) -> list[str]:
         out = []

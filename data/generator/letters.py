@@ -137,7 +137,7 @@ def org_letter(
     title: str | None = None,
 ) -> Letter:
     letter = Letter(layout=layout)
-    head = [org_name.upper() if rng.random() < 0.5 else org_name]
+    head = [org_name]
     if rng.random() < 0.8:
         head.append(org.address)
     if rng.random() < 0.7:

@@ -293,6 +293,8 @@ class Generator:
         sent = self.sent_date(day, gov)
         number, date_text = self.out_number(org, sent)
         variant = rng.choice(org.variants) if rng.random() < 0.4 else rng.choice(org.variants[:2])
+        if rng.random() < 0.3:  # letterheads are often set in capitals
+            variant = variant.upper()
         slots = base_slots(rng, topic, day, self.place(org))
         if kind == "instruction":
             addr_key = rng.choice(["GOV", "GOV", "CHAIR"])
@@ -476,6 +478,8 @@ class Generator:
         sent = self.sent_date(day, True)
         number, date_text = self.out_number(org, sent)
         variant = rng.choice(org.variants[:3])
+        if rng.random() < 0.3:  # letterheads are often set in capitals
+            variant = variant.upper()
         self.forward_reg += 1
         slots = dict(slots, applicant_gen=citizen.person.genitive_full(), forwarder_short=org.short_name,
                      applicant_contact=citizen.email if rng.random() < 0.5 else citizen.address,
@@ -524,7 +528,7 @@ class Generator:
                     break
             fields["outgoing_number"], fields["outgoing_date"] = number, sent.isoformat()
         d = Draft(self.new_key(), day, orig.kind, rng.choice(alt), orig.topic, letter, fields,
-                  {"duplicate_of": orig.key}, orig.addressee_key, orig.res_kind, orig.explicit_deadline)  # fmt: skip
+                  {"duplicate_of": orig.key, **{k: v for k, v in orig.links.items() if k == "reply_to_doc_id"}}, orig.addressee_key, orig.res_kind, orig.explicit_deadline)  # fmt: skip
         return d
 
     def repeat(self, orig: Draft) -> Draft | None:

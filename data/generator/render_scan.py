@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from data.generator.layout import ROWS, WIDTH, Line, page_text
-from data.generator.render_pdf import FONT_DIR
+from data.generator.render_pdf import FIXED_DATE, FONT_DIR
 
 SCAN_FONTS = ["DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansCondensed.ttf", "DejaVuSansMono.ttf"]
 A4_IN = (8.27, 11.69)
@@ -161,7 +161,14 @@ def render_scan(
         buf = io.BytesIO()
         rgb = [im.convert("L") for im in out]
         rgb[0].save(
-            buf, format="PDF", resolution=float(dpi), save_all=True, append_images=rgb[1:], quality=70
+            buf,
+            format="PDF",
+            resolution=float(dpi),
+            save_all=True,
+            append_images=rgb[1:],
+            quality=70,
+            creationDate=FIXED_DATE.utctimetuple(),
+            modDate=FIXED_DATE.utctimetuple(),
         )
         target.write_bytes(buf.getvalue())
     return name, "\n".join(texts), {"dpi": dpi, "pages": len(out), "rotation": rotation}

@@ -235,7 +235,7 @@ def _tenure_chain(
         staff_id = new_staff(day)
 
 
-def build_world(seed: int, start: dt.date, end: dt.date, turnover: float = 0.15) -> World:
+def build_world(seed: int, start: dt.date, end: dt.date, turnover: float = 0.19) -> World:
     rng = random.Random(f"{seed}:world")
     people = PersonFactory(seed)
     topics = build_topics(rng)
