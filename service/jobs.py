@@ -7,12 +7,15 @@ a stopped or killed service go back to `queued`, so nothing accepted is lost.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
+import os
 import queue
+import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -77,6 +80,10 @@ class JobRunner:
         self._stop = threading.Event()
         self._done: queue.Queue = queue.Queue()
         self._inflight: dict[str, Future] = {}
+        self._started: dict[str, float] = {}
+        # A job still running this long after dispatch is stuck (ingestion keeps its own time budget; the
+        # margin covers a worker's start-up and model loading): its worker is killed and the job fails.
+        self.job_timeout_s = settings.time_budget_s + 60.0
         self._pool: ProcessPoolExecutor | None = None
         self._senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-callback")
         self._thread: threading.Thread | None = None
@@ -135,6 +142,7 @@ class JobRunner:
         while not self._stop.is_set():
             try:
                 self._collect()
+                self._watchdog()
                 self._dispatch()
                 self._deliver_due_callbacks()
             except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
@@ -179,8 +187,30 @@ class JobRunner:
                     session.commit()
                     return
                 self._inflight[job.id] = future
+                self._started[job.id] = time.monotonic()
                 future.add_done_callback(lambda f, job_id=job.id: self._finished(job_id, f))
         self.metrics.jobs_running.set(len(self._inflight))
+
+    def _watchdog(self) -> None:
+        now = time.monotonic()
+        stuck = [job_id for job_id, started in self._started.items() if now - started > self.job_timeout_s]
+        if not stuck or self._pool is None:
+            return
+        with self.sessions() as session:
+            for job_id in stuck:
+                job = session.get(Job, job_id)
+                if job is not None and job.status == "running":
+                    detail = f"processing took longer than {self.job_timeout_s:g} s; stopped"
+                    self._fail(session, job, 413, "limit_exceeded", detail)
+                    self.metrics.jobs.labels("timeout").inc()
+            session.commit()
+        log.error("stopping the worker pool: %d job(s) over the time limit", len(stuck))
+        for pid in list(getattr(self._pool, "_processes", {}) or {}):  # the pool's own workers only
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        self._pool = None
+        for job_id in stuck:
+            self._started.pop(job_id, None)
 
     def _finished(self, job_id: str, future: Future) -> None:
         self._done.put((job_id, future))
@@ -193,6 +223,7 @@ class JobRunner:
             except queue.Empty:
                 break
             self._inflight.pop(job_id, None)
+            self._started.pop(job_id, None)
             try:
                 result = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory)

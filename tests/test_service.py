@@ -598,3 +598,21 @@ def test_quality_scores_executors_and_resolutions_like_evaluate(app):
     assert figures["executors"] == {"top1": 1 / 3, "top3": 2 / 3, "n": 3}
     assert resolution_template(cases[0][1]) == resolution_template(cases[0][3])  # names are slotted
     assert figures["resolution"] == {"template_accuracy": 1 / 3, "n": 3}
+
+
+@pytest.mark.slow
+def test_a_stuck_job_is_stopped_and_fails_clearly(home):
+    app = make_app(home)
+    app.state.jobs.job_timeout_s = 0.3  # a fresh worker cannot even start in that time
+    key = demo_key(home)
+    with TestClient(app) as client:
+        job = client.post(
+            "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Prefer": "respond-async"}
+        ).json()
+        finished = wait_job(client, job["id"], key)
+        assert finished["status"] == "failed" and finished["error"]["code"] == "limit_exceeded", finished
+        app.state.jobs.job_timeout_s = 120  # the service goes on with a fresh pool
+        second = client.post(
+            "/v1/documents", json={"text": OTHER_LETTER}, headers={**auth(key), "Prefer": "respond-async"}
+        ).json()
+        assert wait_job(client, second["id"], key)["status"] == "done"
