@@ -206,11 +206,8 @@ def citizen_letter(
     who = from_line or f"от {applicant.genitive_full()}"
     lines = [who]
     if rng.random() < 0.85:
-        lines.append(
-            rng.choice(["проживающей по адресу: ", "адрес: ", "проживающего по адресу: ", ""]) + address
-            if applicant.gender == "F" or rng.random() < 0.5
-            else "адрес: " + address
-        )
+        living = "проживающей по адресу: " if applicant.gender == "F" else "проживающего по адресу: "
+        lines.append(rng.choice([living, living, "адрес: ", "", "Адрес для ответа: "]) + address)
     if phone and rng.random() < 0.8:
         lines.append(rng.choice(["тел. ", "Тел.: ", "телефон ", "т. "]) + phone)
     if email and rng.random() < 0.8:
@@ -240,9 +237,10 @@ def webform_letter(
     topic,
     body: list[str],
     typo_rate: float,
+    platform: bool = False,
 ) -> Letter:
     letter = Letter(layout="form")
-    style = rng.randrange(2)
+    style = 2 if platform else rng.randrange(2)
     if style == 0:
         head = [
             "Интернет-приемная Губернатора и Правительства Челябинской области",
@@ -255,6 +253,20 @@ def webform_letter(
             f"Почтовый адрес: {address}" if address else "",
             f"Тема: {topic.theme}",
             "Текст обращения:",
+        ]
+    elif style == 2:
+        head = [
+            "Платформа обратной связи (ПОС)",
+            f"Сообщение № {portal_number}",
+            f"Поступило: {submitted:%d.%m.%Y} {rng.randint(8, 22):02d}:{rng.randint(0, 59):02d}",
+        ]
+        fields = [
+            f"Автор: {applicant.full}",
+            f"E-mail: {email}",
+            f"Телефон: {phone}" if phone else "",
+            f"Категория: {topic.theme}",
+            f"Подкатегория: {topic.name}",
+            "Описание:",
         ]
     else:
         head = [

@@ -218,7 +218,8 @@ def build_orgs(seed: int, fake, target: int = 5200) -> list[Org]:
 
     for full, short, kind in FEDERAL_TOP:
         head = {"legislature": "Председатель", "federal": "Руководитель"}.get(kind, "Председатель")
-        rows.append((full, short, kind, "Москва" if kind != "regional" else "Челябинск", head))
+        regional = kind == "regional" or "Челябинской области" in full or "Уральском" in full
+        rows.append((full, short, kind, "Челябинск" if regional else "Москва", head))
     for full, short in FEDERAL_OFFICES:
         rows.append((full, short, "federal_office", "Челябинск", "Руководитель"))
     for m in REGIONAL_MINISTRIES:
@@ -393,7 +394,11 @@ def build_orgs(seed: int, fake, target: int = 5200) -> list[Org]:
             ["3513", "3519", "35130", "35160"]
         )
         phone = f"({code}) {rng.randint(200, 799)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
-        root = _latin(short.split("«")[-1] if "«" in short else short.split()[0] + str(i))
+        if "«" in short:
+            root = _latin(short.split("«")[1].split("»")[0].split()[-1])
+        else:  # an abbreviation of the body's name: «Прокуратура Уйского района» → prokuratura-ui
+            words = [w for w in short.replace(".", " ").split() if len(w) > 2]
+            root = _latin(words[0])[:10] + ("-" + _latin(words[1])[:5] if len(words) > 1 else "")
         email = f"{rng.choice(['info', 'mail', 'office', 'priem', 'adm', 'secretary'])}@{_domain(rng, root)}"
         orgs.append(
             Org(
@@ -424,7 +429,7 @@ def outgoing_number(org: Org, n: int, year: int, rng: random.Random) -> str:
     if style == 0:
         return f"{p}/{n}"
     if style == 1:
-        return f"Исх. {n}-ОГ" if org.kind in ("prosecutor", "legislature") else f"Исх. {n}"
+        return f"{n}-ОГ" if org.kind in ("prosecutor", "legislature") else f"{n}-исх"
     if style == 2:
         return f"{letters}-{rng.randint(1, 30)}/{n}"
     if style == 3:

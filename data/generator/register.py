@@ -443,14 +443,16 @@ class Generator:
         channel = self.pick(CHANNELS["citizen"])
         if kind == "collective_appeal":
             channel = rng.choice(["post", "email", "in_person"])
-        if channel == "web_form" and not forward and kind == "citizen_appeal":
+        if channel in ("web_form", "platform") and not forward and kind == "citizen_appeal":
             self.forward_reg += 1
             portal = f"{self.forward_reg % 3000 + 1}/{day.year % 100:02d}"
-            letter = webform_letter(rng, portal_number=portal, submitted=day - dt.timedelta(days=rng.randint(0, 2)),
+            submitted = day - dt.timedelta(days=rng.randint(0, 2))
+            letter = webform_letter(rng, portal_number=portal, submitted=submitted,
                                     applicant=citizen.person, address=citizen.address if rng.random() < 0.6 else "",
-                                    phone=citizen.phone, email=citizen.email, topic=topic, body=body, typo_rate=typo_rate)  # fmt: skip
+                                    phone=citizen.phone, email=citizen.email, topic=topic, body=body, typo_rate=typo_rate,
+                                    platform=channel == "platform")  # fmt: skip
             fields["outgoing_number"] = portal
-            fields["outgoing_date"] = ""
+            fields["outgoing_date"] = submitted.isoformat()
         else:
             letter = citizen_letter(rng, addressee_lines=lines, applicant=citizen.person, address=citizen.address,
                                     phone=citizen.phone, email=citizen.email if channel != "post" or rng.random() < 0.5 else "",
