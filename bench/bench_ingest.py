@@ -102,7 +102,8 @@ def _page_images(path: Path, media_type: str, work: Path, dpi: int) -> list[Path
             for i in range(getattr(image, "n_frames", 1)):
                 image.seek(i)
                 out.append(work / f"{path.stem}-{i}.png")
-                image.convert("L").save(out[-1], compress_level=1)
+                dpi_info = image.info.get("dpi")
+                image.convert("L").save(out[-1], compress_level=1, **({"dpi": dpi_info} if dpi_info else {}))
         return out
     import pypdfium2 as pdfium
 
@@ -110,7 +111,7 @@ def _page_images(path: Path, media_type: str, work: Path, dpi: int) -> list[Path
     out = []
     for i in range(len(pdf)):
         out.append(work / f"{path.stem}-{i}.png")
-        pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().save(out[-1], compress_level=1)
+        pdf[i].render(scale=dpi / 72, grayscale=True).to_pil().save(out[-1], compress_level=1, dpi=(dpi, dpi))
     pdf.close()
     return out
 

@@ -14,6 +14,7 @@ from statistics import median
 from pipeline.document import Block, Word
 
 COLUMN_GAP = 1.6  # a gap wider than this many line heights separates columns
+TALL = 1.8  # a word taller than this many median word heights does not set its row's extent
 BLOCK_GAP = 1.5  # a vertical gap wider than this many word heights starts a new block
 
 
@@ -62,18 +63,24 @@ def _bounds(words: list[Word]) -> _Line:
     )
 
 
-def _rows(words: list[Word]) -> list[list[Word]]:
-    """Group words whose vertical extents overlap by more than half the smaller height."""
+def _rows(words: list[Word], line_height: float) -> list[list[Word]]:
+    """Group words whose vertical extents overlap by more than half the smaller height.
+
+    A tall word (a scribble, a stamp fragment, a big capital) joins a row but does not stretch it, or it
+    would bridge two lines and merge them.
+    """
     rows: list[tuple[float, float, list[Word]]] = []
     for word in sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0])):
         top, bottom = word.bbox[1], word.bbox[3]
         height = max(bottom - top, 1e-6)
+        tall = height > TALL * line_height
         for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
             r_top, r_bottom, members = rows[i]
             overlap = min(bottom, r_bottom) - max(top, r_top)
             if overlap > 0.5 * min(height, r_bottom - r_top):
                 members.append(word)
-                rows[i] = (min(top, r_top), max(bottom, r_bottom), members)
+                if not tall:
+                    rows[i] = (min(top, r_top), max(bottom, r_bottom), members)
                 break
         else:
             rows.append((top, bottom, [word]))
@@ -150,6 +157,6 @@ def layout(words: list[Word]) -> tuple[list[Block], str]:
     if not words:
         return [], ""
     line_height = median(w.bbox[3] - w.bbox[1] for w in words) or 1.0
-    lines = [seg for row in _rows(words) for seg in _segments(row, line_height)]
+    lines = [seg for row in _rows(words, line_height) for seg in _segments(row, line_height)]
     blocks = [b.to_block() for b in _reading_order(_stack(lines, line_height))]
     return blocks, "\n\n".join(b.text for b in blocks)
