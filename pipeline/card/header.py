@@ -41,10 +41,17 @@ _GAP = re.compile(r"^[\s_\"«»г.от]*$", re.IGNORECASE)
 def header_end(text: str) -> int:
     """Where the letter body starts: the greeting or first body phrase, else after the first 15 lines."""
     lines = lines_with_offsets(text)
-    for start, _, line in lines[:60]:
+    for index, (start, end, line) in enumerate(lines[:60]):
         if _BODY_START.match(line):
             return start
+        if index >= 3 and _SUBJECT_LINE.match(line):
+            return end + 1  # the subject line («О …») closes the header
+        if index >= 3 and len(line.strip()) > 110 and not re.search(r"\s{3,}", line.strip()):
+            return start  # a running paragraph
     return lines[min(15, len(lines) - 1)][1] if lines else 0
+
+
+_SUBJECT_LINE = re.compile(r"^\s*(?:О|Об|Обо|По вопросу)\s+[а-яё]", re.IGNORECASE)
 
 
 def _context(text: str, start: int) -> str:
@@ -234,7 +241,6 @@ def signatory(text: str) -> Found | None:
     """The person who signed: the last position line followed by a name in the letter's closing."""
     lines = lines_with_offsets(text)
     body = header_end(text)
-    found = None
     for index, (start, _end, line) in enumerate(lines):
         if start < body or _CONTACT_LABEL.match(line) or PHONE.search(line) or EMAIL.search(line):
             continue
@@ -245,33 +251,43 @@ def signatory(text: str) -> Found | None:
         position_lines = [before] if before else []
         for prev in reversed(lines[max(0, index - 3) : index]):
             text_prev = prev[2].strip()
-            if not text_prev or len(text_prev) > 70 or text_prev.endswith((".", "!", "?")):
+            if (
+                not text_prev
+                or len(text_prev) > 70
+                or text_prev.endswith((".", "!", "?"))
+                or last_person(text_prev)
+            ):
                 break
             position_lines.insert(0, text_prev)
             if _POSITION_LINE.match(text_prev):
                 break
         position = " ".join(p for p in position_lines if p).strip()
-        if not position or not _POSITION_LINE.match(position):
+        if not position or not _POSITION_LINE.match(position) or _dative(position.split()[0]):
             continue
-        found = Found(
+        # the first closing block: a forwarded appeal's own header comes after the cover letter's signature
+        return Found(
             {"name": person.group("name"), "position": position},
             start + person.start(),
             start + person.end(),
             "closing_block",
         )
-    return found
+    return None
 
 
 def sender_contact(text: str) -> Found | None:
     """The sender's executor: «Исп. Петрова А.С., тел. 8 (351) 123-45-67, petrova@mail.ru»."""
     lines = lines_with_offsets(text)
     body = header_end(text)
-    for index, (start, _end, line) in enumerate(lines):
-        if start < body:
-            continue
+    labelled_first = sorted(
+        (i for i, line in enumerate(lines) if line[0] >= body),
+        key=lambda i: not _CONTACT_LABEL.match(lines[i][2]),
+    )
+    for index in labelled_first:
+        start, _end, line = lines[index]
         labelled = _CONTACT_LABEL.match(line)
-        chunk = line + " " + (lines[index + 1][2] if index + 1 < len(lines) else "")
-        phone = PHONE.search(chunk)
+        following = lines[index + 1][2] if index + 1 < len(lines) else ""
+        bare = re.sub(r"^(?:тел(?:ефон)?\.?|т\.)\s*:?\s*", "", following.strip(), flags=re.IGNORECASE)
+        phone = PHONE.search(line) or (PHONE.match(bare) and PHONE.search(following))
         person = (
             PERSON_SHORT.search(line)
             or PERSON_FULL.search(line)
@@ -306,7 +322,8 @@ def attachment_sheets(text: str) -> Found | None:
     """Sheets of attachments («Приложение: на 5 л. в 1 экз.»; several items are summed)."""
     match = _ATTACHMENT.search(text)
     if match is None:
-        return None
+        # a whole letter without an «Приложение» mark has no attachments: the clerk records 0
+        return Found(0, 0, 0, "no_attachment_mark")
     end = len(text)
     stop = re.search(r"\n\s*\n|\n\s*" + _POSITION_WORDS, text[match.end() :])
     if stop:
