@@ -616,3 +616,27 @@ def test_a_stuck_job_is_stopped_and_fails_clearly(home):
             "/v1/documents", json={"text": OTHER_LETTER}, headers={**auth(key), "Prefer": "respond-async"}
         ).json()
         assert wait_job(client, second["id"], key)["status"] == "done"
+
+
+def test_a_pdf_with_a_text_layer_answers_synchronously(client, key):
+    from pathlib import Path
+
+    from fpdf import FPDF
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVu font not installed")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=str(font))
+    pdf.set_font("DejaVu", size=12)
+    for line in LETTER.splitlines():
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    response = client.post(
+        "/v1/documents",
+        files={"file": ("letter.pdf", bytes(pdf.output()), "application/pdf")},
+        headers=auth(key),
+    )
+    assert response.status_code == 200, response.text
+    document = response.json()["document"]
+    assert document["ocr_used"] is False and "кровли" in document["pages"][0]["text"]
