@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -16,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docket.errors import DocketError
-from service.db import IdempotencyRecord, Job, StoredDocument, StoredSuggestion, Tenant
+from service.db import IdempotencyRecord, Job, StoredDocument, StoredSuggestion, Tenant, utcnow
 from service.problems import ApiError
 from service.tenants import Caller
 
 log = logging.getLogger("docket.service")
+
+ABANDONED_AFTER = dt.timedelta(minutes=15)
 
 
 @dataclass
@@ -86,6 +89,11 @@ def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) ->
             raise ApiError(
                 409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress"
             ) from None
+    if record.status_code is None and record.created_at < utcnow() - ABANDONED_AFTER:
+        # the service stopped while answering: nothing was answered, so the key is free again
+        record.request_hash, record.created_at = request_hash, utcnow()
+        session.commit()
+        return None
     if record.request_hash != request_hash:
         raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
     if record.status_code is None:

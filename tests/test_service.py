@@ -640,3 +640,33 @@ def test_a_pdf_with_a_text_layer_answers_synchronously(client, key):
     assert response.status_code == 200, response.text
     document = response.json()["document"]
     assert document["ocr_used"] is False and "кровли" in document["pages"][0]["text"]
+
+
+def test_an_idempotency_key_in_flight_or_abandoned(client, key, app):
+    import datetime as dt
+
+    from service.db import ApiKey, IdempotencyRecord, utcnow
+    from service.intake import Incoming
+    from service.tenants import hash_key
+
+    with app.state.sessions() as session:
+        tenant_id = session.query(ApiKey).filter_by(key_hash=hash_key(key)).one().tenant_id
+        fingerprint = Incoming(
+            "text", LETTER.encode(), None, "text/plain", {"channel": None, "metadata": {}, "registered": None}
+        ).fingerprint()
+        session.add(IdempotencyRecord(tenant_id=tenant_id, key="busy", request_hash=fingerprint))
+        old = utcnow() - dt.timedelta(hours=1)
+        session.add(IdempotencyRecord(tenant_id=tenant_id, key="stale", request_hash="x", created_at=old))
+        session.commit()
+    busy = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Idempotency-Key": "busy"}
+    )
+    assert_problem(busy, 409, "idempotency_in_progress")
+    stale = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Idempotency-Key": "stale"}
+    )
+    assert stale.status_code == 200 and "Idempotent-Replayed" not in stale.headers
+    replay = client.post(
+        "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Idempotency-Key": "stale"}
+    )
+    assert replay.headers["Idempotent-Replayed"] == "true"
