@@ -182,7 +182,7 @@ class JobRunner:
                 try:
                     future = self._pool.submit(_call_worker, self.settings.model_dump(), tenant.name, payload)
                 except Exception:  # a broken pool refuses new work: start a fresh one next round
-                    self._pool = None
+                    self._drop_pool()
                     job.status, job.attempts = "queued", job.attempts - 1
                     session.commit()
                     return
@@ -190,6 +190,13 @@ class JobRunner:
                 self._started[job.id] = time.monotonic()
                 future.add_done_callback(lambda f, job_id=job.id: self._finished(job_id, f))
         self.metrics.jobs_running.set(len(self._inflight))
+
+    def _drop_pool(self) -> None:
+        """Forget a broken or stopped pool (a fresh one starts with the next job)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def _watchdog(self) -> None:
         now = time.monotonic()
@@ -208,7 +215,7 @@ class JobRunner:
         for pid in list(getattr(self._pool, "_processes", {}) or {}):  # the pool's own workers only
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-        self._pool = None
+        self._drop_pool()
         for job_id in stuck:
             self._started.pop(job_id, None)
 
@@ -228,7 +235,7 @@ class JobRunner:
                 result = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory)
                 log.error("worker lost while running a job: %s", type(exc).__name__)
-                self._pool = None
+                self._drop_pool()
                 result = None
             self._store(job_id, result)
         self.metrics.jobs_running.set(len(self._inflight))
