@@ -14,8 +14,9 @@ from statistics import median
 from pipeline.document import Block, Word
 
 COLUMN_GAP = 1.6  # a gap wider than this many line heights separates columns
+OVERLAP = 0.05  # a word starting this far (in line heights) inside the previous one is not its neighbour
 TALL = 1.8  # a word taller than this many median word heights does not set its row's extent
-BLOCK_GAP = 1.5  # a vertical gap wider than this many word heights starts a new block
+BLOCK_PITCH = 2.0  # a line further below the previous one than this many word heights starts a new block
 
 
 @dataclass
@@ -46,6 +47,10 @@ class _Block:
         self.lines.append(line)
         self.x0, self.y0 = min(self.x0, line.x0), min(self.y0, line.y0)
         self.x1, self.y1 = max(self.x1, line.x1), max(self.y1, line.y1)
+
+    def typical_span(self) -> tuple[float, float]:
+        """The block's usual left and right edges: one line running into the next column does not count."""
+        return median(line.x0 for line in self.lines), median(line.x1 for line in self.lines)
 
     def to_block(self) -> Block:
         return Block(
@@ -88,18 +93,40 @@ def _rows(words: list[Word], line_height: float) -> list[list[Word]]:
 
 
 def _segments(row: list[Word], line_height: float) -> list[_Line]:
-    row = sorted(row, key=lambda w: w.bbox[0])
-    pieces: list[list[Word]] = [[row[0]]]
-    for prev, word in zip(row, row[1:], strict=False):
-        if word.bbox[0] - prev.bbox[2] > COLUMN_GAP * line_height:
+    """Cut a row into pieces at wide gaps; words that overlap an earlier word belong to another piece.
+
+    Overlapping words come from text running into the next column (or a stamp over the text): chaining
+    each word to the piece it continues keeps both pieces whole instead of interleaving them.
+    """
+    pieces: list[list[Word]] = []
+    for word in sorted(row, key=lambda w: w.bbox[0]):
+        best, best_gap = None, None
+        for piece in pieces:
+            gap = word.bbox[0] - piece[-1].bbox[2]
+            if -OVERLAP * line_height <= gap <= COLUMN_GAP * line_height and (
+                best_gap is None or gap < best_gap
+            ):
+                best, best_gap = piece, gap
+        if best is None:
             pieces.append([word])
         else:
-            pieces[-1].append(word)
+            best.append(word)
     return [_bounds(piece) for piece in pieces]
 
 
 def _overlaps(a0: float, a1: float, b0: float, b1: float) -> bool:
     return min(a1, b1) - max(a0, b0) > 0
+
+
+def _reaches_a_neighbour(line: _Line, block: _Block, blocks: list[_Block]) -> bool:
+    """Does the line run under a block that stands beside `block` (a column next to it)?"""
+    return any(
+        other is not block
+        and other.y0 < block.y1
+        and block.y0 < other.y1
+        and _overlaps(line.x0, line.x1, *other.typical_span())
+        for other in blocks
+    )
 
 
 def _stack(lines: list[_Line], line_height: float) -> list[_Block]:
@@ -108,12 +135,13 @@ def _stack(lines: list[_Line], line_height: float) -> list[_Block]:
         near = [
             b
             for b in blocks
-            if line.y0 - b.y1 < BLOCK_GAP * line_height
+            if line.y0 - b.lines[-1].y0 < BLOCK_PITCH * line_height
             and line.y0 >= b.lines[-1].y0 + 0.3 * line_height
-            and _overlaps(line.x0, line.x1, b.x0, b.x1)
+            and _overlaps(line.x0, line.x1, *b.typical_span())
         ]
-        # A line spanning two side-by-side blocks (the body under a two-column header) joins neither.
-        if len(near) == 1:
+        # A line spanning two side-by-side blocks (the body under a two-column header) joins neither,
+        # even when the other column ended a little higher.
+        if len(near) == 1 and not _reaches_a_neighbour(line, near[0], blocks):
             near[0].add(line)
         else:
             block = _Block()
@@ -147,7 +175,7 @@ def _reading_order(blocks: list[_Block]) -> list[_Block]:
             else:
                 columns.append([b])
         for col in columns:
-            ordered.extend(sorted(col, key=lambda b: b.y0))
+            ordered.extend(sorted(col, key=lambda b: (b.y0, b.x0)))
     return ordered
 
 
