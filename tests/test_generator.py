@@ -323,3 +323,27 @@ def test_cli_rejects_bad_arguments(tmp_path):
     )
     assert result.returncode != 0
     assert "years" in result.stderr and "Traceback" not in result.stderr
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def test_committed_samples_cover_every_format_and_match_ground_truth(tmp_path):
+    from PIL import Image
+
+    manifest = _csv(SAMPLES / "manifest.csv")
+    assert {m["format"] for m in manifest} == {"pdf", "scan_pdf", "png", "tiff", "eml", "docx", "txt"}
+    assert sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file()) < 5_000_000
+    register = {r["doc_id"]: r for r in _csv(SAMPLES / "register.csv")}
+    for m in manifest:
+        assert m["doc_id"] in register
+        path, gt = SAMPLES / m["file"], (SAMPLES / m["gt_text_file"]).read_text(encoding="utf-8")
+        if m["format"] == "pdf":
+            assert _body(_pdf_text(path)[0]) == _body(gt)
+        elif m["format"] == "docx":
+            assert _body(_docx_text(path.read_bytes())) == _body(gt)
+        elif m["format"] == "eml":
+            assert _body(_eml_text(path, tmp_path)) == _body(gt)
+        elif m["format"] in ("png", "tiff"):
+            with Image.open(path) as img:
+                img.verify()
