@@ -138,7 +138,10 @@ class Bundle:
     def draft_text(
         self, author: str | None, kind: str | None, topic: str | None, executor_ids: list[str], values: dict
     ) -> tuple[str, float] | None:
-        people = [(sid, self.staff.name(sid)) for sid in executor_ids]
+        people = [
+            (sid, self.staff.name(sid), getattr(self.staff.people.get(sid), "gender", None))
+            for sid in executor_ids
+        ]
         return self.drafter.draft(author, kind, topic, people, values)
 
     def draft_resolution(self, document: Any, card: Any, executors: list, deadline: Any) -> Any:

@@ -52,10 +52,10 @@ class LetterVectorizer(BaseEstimator):
 
     def __init__(
         self,
-        word_max_features: int = 150_000,
-        char_max_features: int = 100_000,
+        word_max_features: int = 40_000,
+        char_max_features: int = 20_000,
         use_char: bool = True,
-        char_chars: int = 600,
+        char_chars: int = 300,
         lemmatize: bool = False,
         field_weight: float = 1.0,
         text_chars: int = 2500,
@@ -123,30 +123,81 @@ class LetterVectorizer(BaseEstimator):
                 blocks.append(self.char_.fit_transform(short))
             else:
                 blocks.append(self.char_.transform(short))
+        if fit:
+            # The pruned-term sets are only for introspection and can be most of a pickle's size.
+            for vectorizer in (self.word_, getattr(self, "char_", None)):
+                if vectorizer is not None:
+                    vectorizer.stop_words_ = None
         empty_ok = [f or "__none__" for f in fields]
         matrix = self.fields_.fit_transform(empty_ok) if fit else self.fields_.transform(empty_ok)
         blocks.append(matrix * self.field_weight)
         return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
+def routing_table(
+    keys: Sequence[str | None],
+    y_index: np.ndarray,
+    dates: Sequence[date] | None,
+    half_life_days: float | None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """key (the topic) → (class indices, shares) from exponentially decayed counts: who handled this topic
+    lately. Decay is relative to the newest row, so the table reflects the current routing."""
+    weights = recency_weights(dates, len(y_index), half_life_days)
+    sums: dict[str, dict[int, float]] = {}
+    for key, index, weight in zip(keys, y_index, weights, strict=True):
+        if key is None:
+            continue
+        bucket = sums.setdefault(key, {})
+        bucket[int(index)] = bucket.get(int(index), 0.0) + float(weight)
+    table = {}
+    for key, bucket in sums.items():
+        idx = np.fromiter(bucket, dtype=np.int32)
+        share = np.fromiter(bucket.values(), dtype=np.float32)
+        table[key] = (idx, share / share.sum())
+    return table
+
+
+def table_proba(table: dict, keys: Sequence[str | None], n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, which rows had a known key)."""
+    proba = np.zeros((len(keys), n_classes), dtype=np.float64)
+    known = np.zeros(len(keys), dtype=bool)
+    for row, key in enumerate(keys):
+        entry = table.get(key) if key is not None else None
+        if entry is not None:
+            proba[row, entry[0]] = entry[1]
+            known[row] = True
+    return proba, known
+
+
 class ExecutorRanker(ClassifierMixin, BaseEstimator):
-    """fit(records, executor_ids, dates=...) → predict / predict_proba / top_k over executor ids."""
+    """fit(records, executor_ids, dates=...) → predict / predict_proba over executor ids.
+
+    Two views mixed: the linear model over text and card fields, and the routing table of who handled the
+    letter's topic lately (decayed counts). The mixing weight is chosen on the newest training slice."""
 
     def __init__(
         self,
         alpha: float = 2e-6,
-        max_iter: int = 12,
-        half_life_days: float | None = 365.0,
+        max_iter: int = 6,
+        refresh_epochs: int = 2,
+        half_life_days: float | None = 90.0,
+        table_half_life_days: float | None = 60.0,
+        table_key: str = "topic_code",
         field_dropout: float = 0.25,
         calibration_fraction: float = 0.1,
         max_rows: int | None = 60_000,
         use_char: bool = True,
         lemmatize: bool = False,
         random_state: int = 0,
+        n_jobs: int | None = 2,
     ):
         self.alpha = alpha
         self.max_iter = max_iter
+        self.refresh_epochs = refresh_epochs
+        self.n_jobs = n_jobs
         self.half_life_days = half_life_days
+        self.table_half_life_days = table_half_life_days
+        self.table_key = table_key
         self.field_dropout = field_dropout
         self.calibration_fraction = calibration_fraction
         self.max_rows = max_rows
@@ -166,59 +217,96 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             out.append(r)
         return out
 
-    def _fit_linear(self, X, y, weights):
+    def _linear(self):
         from sklearn.linear_model import SGDClassifier
 
-        clf = SGDClassifier(
-            loss="log_loss",
-            alpha=self.alpha,
-            max_iter=self.max_iter,
-            tol=None,
-            random_state=self.random_state,
-            average=False,
+        return SGDClassifier(
+            loss="log_loss", alpha=self.alpha, random_state=self.random_state, n_jobs=self.n_jobs
         )
-        clf.fit(X, y, sample_weight=weights)
-        # Fortran order makes X @ coef_.T row-contiguous: single-letter predictions stay fast.
-        clf.coef_ = np.asfortranarray(clf.coef_)
-        return clf
+
+    def _epochs(self, clf, X, y, weights, classes, epochs: int) -> None:
+        for _ in range(epochs):
+            clf.partial_fit(X, y, classes=classes, sample_weight=weights)
 
     def fit(
         self, records: list[dict], y: Sequence[str], dates: Sequence[date] | None = None
     ) -> ExecutorRanker:
+        """Epochs over the older rows; the temperature from the newest `calibration_fraction` (held out so
+        far); then a pass over those newest rows too, so the newest routing is learnt as well."""
         rng = np.random.default_rng(self.random_state)
         y = np.asarray([str(v) for v in y])
-        order = np.argsort([d.toordinal() for d in dates], kind="stable") if dates is not None else None
-        if order is not None:
-            records = [records[i] for i in order]
-            y = y[order]
-            dates = [dates[i] for i in order]
+        if dates is not None:
+            order = np.argsort([d.toordinal() for d in dates], kind="stable")
+            records, y, dates = [records[i] for i in order], y[order], [dates[i] for i in order]
         if self.max_rows and len(records) > self.max_rows:
             # The newest letters carry the current routing; old ones mostly add training time.
             records, y = records[-self.max_rows :], y[-self.max_rows :]
             dates = dates[-self.max_rows :] if dates is not None else None
         weights = recency_weights(dates, len(records), self.half_life_days)
+        classes = np.unique(y)
 
         self.vectorizer_ = LetterVectorizer(use_char=self.use_char, lemmatize=self.lemmatize)
         self.vectorizer_.fit(records)
         X = self.vectorizer_.transform(self._drop_fields(records, rng))
-        self.temperature_ = 1.0
+        clf = self._linear()
         n_cal = int(len(records) * self.calibration_fraction)
-        if n_cal >= 20 and len(set(y[:-n_cal])) > 1:
-            held = self._fit_linear(X[:-n_cal], y[:-n_cal], weights[:-n_cal])
-            X_cal = self.vectorizer_.transform(records[-n_cal:])
-            known = np.isin(y[-n_cal:], held.classes_)
-            if known.sum() >= 10:
-                scores = held.decision_function(X_cal[known])
-                if scores.ndim == 1:
-                    scores = np.column_stack([-scores, scores])
-                index = np.searchsorted(held.classes_, y[-n_cal:][known])
-                self.temperature_ = fit_temperature(scores, index)
-                proba = softmax(scores, self.temperature_)
-                self.calibration_top1_ = proba.max(axis=1)
-                self.calibration_hit_ = proba.argmax(axis=1) == index
-        self.model_ = self._fit_linear(X, y, weights)
-        self.classes_ = self.model_.classes_
+        self.temperature_ = 1.0
+        if n_cal >= 20:
+            old = slice(0, len(records) - n_cal)
+            new = slice(len(records) - n_cal, len(records))
+            self._epochs(clf, X[old], y[old], weights[old], classes, self.max_iter)
+            scores = clf.decision_function(self.vectorizer_.transform(records[new]))
+            if scores.ndim == 1:
+                scores = np.column_stack([-scores, scores])
+            index = np.searchsorted(clf.classes_, y[new])
+            self.temperature_ = fit_temperature(scores, index)
+            proba = softmax(scores, self.temperature_)
+            old_index = np.searchsorted(classes, y[old])
+            table = routing_table(
+                [r.get(self.table_key) for r in records[old]],
+                old_index,
+                dates[old] if dates is not None else None,
+                self.table_half_life_days,
+            )
+            p_table, known = table_proba(table, [r.get(self.table_key) for r in records[new]], len(classes))
+            self.table_weight_ = self._choose_weight(proba, p_table, known, index)
+            proba = self._mix(proba, p_table, known)
+            self.calibration_top1_ = proba.max(axis=1)
+            self.calibration_hit_ = proba.argmax(axis=1) == index
+            self._epochs(clf, X[new], y[new], weights[new], classes, self.refresh_epochs)
+        else:
+            self._epochs(clf, X, y, weights, classes, self.max_iter)
+            self.table_weight_ = 0.5
+        self.table_ = routing_table(
+            [r.get(self.table_key) for r in records],
+            np.searchsorted(classes, y),
+            dates,
+            self.table_half_life_days,
+        )
+        # float32 halves the bundle; Fortran order makes X @ coef_.T row-contiguous for single letters.
+        clf.coef_ = np.asfortranarray(clf.coef_, dtype=np.float32)
+        clf.intercept_ = clf.intercept_.astype(np.float32)
+        self.model_ = clf
+        self.classes_ = clf.classes_
         return self
+
+    def _mix(self, p_linear: np.ndarray, p_table: np.ndarray, known: np.ndarray, weight: float | None = None):
+        weight = self.table_weight_ if weight is None else weight
+        mixed = p_linear.copy()
+        mixed[known] = weight * p_table[known] + (1 - weight) * p_linear[known]
+        return mixed
+
+    def _choose_weight(self, p_linear, p_table, known, index) -> float:
+        rows = np.arange(len(index))
+        best, best_loss = 0.0, np.inf
+        for weight in (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            mixed = self._mix(p_linear, p_table, known, weight)
+            accuracy = (mixed.argmax(axis=1) == index).mean()
+            loss = -np.log(mixed[rows, index] + 1e-9).mean()
+            score = loss - 5 * accuracy  # accuracy first, log-loss breaks ties
+            if score < best_loss:
+                best, best_loss = weight, score
+        return best
 
     def decision_function(self, records: list[dict]) -> np.ndarray:
         check_is_fitted(self, "model_")
@@ -226,7 +314,11 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
-        return softmax(self.decision_function(records), self.temperature_)
+        p_linear = softmax(self.decision_function(records), self.temperature_)
+        p_table, known = table_proba(
+            self.table_, [r.get(self.table_key) for r in records], len(self.classes_)
+        )
+        return self._mix(p_linear, p_table, known)
 
     def predict(self, records: list[dict]) -> np.ndarray:
         return self.classes_[self.predict_proba(records).argmax(axis=1)]

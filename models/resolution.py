@@ -68,8 +68,11 @@ def make_template(text: str, known_dates: dict[str, date | None], numbers: dict[
             if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), style))
     spans.sort()
-    out, position = [], 0
-    for index, (start, end, _) in enumerate(spans):
+    out, position, slots = [], 0, {}
+    for start, end, _ in spans:
+        # «Свод – Ивановой А.С.» repeats an executor already named: the same slot.
+        key = " ".join(text[start:end].replace(".", ". ").split())
+        index = slots.setdefault(key, len(slots))
         out.append(text[position:start])
         out.append("{" + f"NAME{index}" + "}")
         position = end
@@ -80,12 +83,12 @@ def make_template(text: str, known_dates: dict[str, date | None], numbers: dict[
             template = template.replace(value, "{" + f"{name}:numeric" + "}")
     template = _date_slots(template, known_dates)
     style = Counter(s for _, _, s in spans).most_common(1)[0][0] if spans else "surname_initials"
-    return template, style, len(spans)
+    return template, style, len(slots)
 
 
 def fill_template(template: str, names: list[str], values: dict[str, Any]) -> str | None:
     """None when a slot cannot be filled (a missing deadline or number)."""
-    n_slots = len(re.findall(r"\{NAME\d+\}", template))
+    n_slots = len(set(re.findall(r"\{NAME\d+\}", template)))
     if n_slots and len(names) > n_slots:
         names = names[: n_slots - 1] + [", ".join(names[n_slots - 1 :])]
     missing = False
@@ -186,15 +189,15 @@ class ResolutionDrafter(BaseEstimator):
         author: str | None,
         kind: str | None,
         topic: str | None,
-        executors: list[tuple[str, str]],
+        executors: list[tuple],
         values: dict[str, Any],
     ) -> tuple[str, float] | None:
-        """executors: (staff id, full name) in order, main executor first."""
+        """executors: (staff id, full name[, gender]) in order, main executor first."""
         chosen = self.choose(author, kind, topic, len(executors))
         if chosen is None:
             return None
         template, confidence = chosen
         style = self.styles_.get(author or "", "surname_initials")
-        names = [dative_short(name, style) for _, name in executors]
+        names = [dative_short(e[1], style, e[2] if len(e) > 2 else None) for e in executors]
         text = fill_template(template, names, values)
         return (text, confidence) if text is not None else None

@@ -52,9 +52,12 @@ class Person:
 class StaffDirectory:
     people: dict[str, Person] = field(default_factory=dict)
     absences: dict[str, list[tuple[date, date, str | None]]] = field(default_factory=dict)
-    successors: dict[str, str] = field(default_factory=dict)
+    successors: dict[str, list[str]] = field(default_factory=dict)
     abolished: dict[str, date] = field(default_factory=dict)
     workload: Counter = field(default_factory=Counter)
+    # staff id → [(start, end, seat, unit, position)]; seat → [(start, end, staff id)]
+    posts: dict[str, list[tuple]] = field(default_factory=dict)
+    holders: dict[str, list[tuple]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -63,20 +66,29 @@ class StaffDirectory:
         units: list[dict] | None = None,
         absences: list[dict] | None = None,
         workload: Counter | None = None,
+        assignments: list[dict] | None = None,
     ) -> StaffDirectory:
         people = {}
         for row in staff:
             sid = _clean(row.get("staff_id") or row.get("id"))
             if sid is None:
                 continue
+            gender = (_clean(row.get("gender") or row.get("sex")) or "").casefold()
             people[sid] = Person(
                 id=sid,
-                name=_clean(row.get("name") or row.get("full_name")) or sid,
+                name=_clean(row.get("full_name") or row.get("name")) or sid,
                 unit=_clean(row.get("unit_id") or row.get("unit")),
                 position=_clean(row.get("position")),
                 hired=as_date(row.get("hired")),
                 left=as_date(row.get("left")),
-                gender=_clean(row.get("gender") or row.get("sex")),
+                gender={
+                    "f": "femn",
+                    "ж": "femn",
+                    "female": "femn",
+                    "m": "masc",
+                    "м": "masc",
+                    "male": "masc",
+                }.get(gender),
             )
         away: dict[str, list] = defaultdict(list)
         for row in absences or []:
@@ -88,22 +100,53 @@ class StaffDirectory:
             uid = _clean(row.get("unit_id") or row.get("id"))
             if uid is None:
                 continue
-            if _clean(row.get("successor") or row.get("successor_id")):
-                successors[uid] = _clean(row.get("successor") or row.get("successor_id"))
+            raw = _clean(row.get("successor_unit_ids") or row.get("successor") or row.get("successor_id"))
+            if raw:
+                successors[uid] = [u.strip() for u in raw.split(";") if u.strip()]
             if as_date(row.get("abolished")):
                 abolished[uid] = as_date(row.get("abolished"))
-        return cls(people, dict(away), successors, abolished, workload or Counter())
+        posts: dict[str, list] = defaultdict(list)
+        holders: dict[str, list] = defaultdict(list)
+        for row in assignments or []:
+            sid, seat = _clean(row.get("staff_id")), _clean(row.get("seat_id"))
+            start, end = as_date(row.get("start")), as_date(row.get("end"))
+            if not sid or not seat:
+                continue
+            posts[sid].append((start, end, seat, _clean(row.get("unit_id")), _clean(row.get("position"))))
+            holders[seat].append((start, end, sid))
+        return cls(
+            people, dict(away), successors, abolished, workload or Counter(), dict(posts), dict(holders)
+        )
 
     def name(self, staff_id: str) -> str:
         person = self.people.get(str(staff_id))
         return person.name if person else str(staff_id)
 
-    def unit(self, staff_id: str) -> str | None:
+    def unit(self, staff_id: str, day: date | None = None) -> str | None:
+        post = self._post(str(staff_id), day) if day else None
+        if post:
+            return post[3]
         person = self.people.get(str(staff_id))
         return person.unit if person else None
 
+    @staticmethod
+    def _covers(start: date | None, end: date | None, day: date) -> bool:
+        return (start is None or start <= day) and (end is None or day <= end)
+
+    def _post(self, staff_id: str, day: date) -> tuple | None:
+        """The post held on the day, else the last one taken before it."""
+        posts = self.posts.get(staff_id) or []
+        for post in posts:
+            if self._covers(post[0], post[1], day):
+                return post
+        earlier = [p for p in posts if p[0] is None or p[0] <= day]
+        return max(earlier, key=lambda p: p[0] or date.min) if earlier else None
+
     def employed(self, person: Person, day: date) -> bool:
-        return (person.hired is None or person.hired <= day) and (person.left is None or person.left > day)
+        if not ((person.hired is None or person.hired <= day) and (person.left is None or person.left > day)):
+            return False
+        posts = self.posts.get(person.id)
+        return not posts or any(self._covers(p[0], p[1], day) for p in posts)
 
     def absent(self, staff_id: str, day: date) -> tuple[bool, str | None]:
         for start, end, deputy in self.absences.get(staff_id, ()):
@@ -111,21 +154,41 @@ class StaffDirectory:
                 return True, deputy
         return False, None
 
-    def current_unit(self, unit: str | None, day: date) -> str | None:
-        seen = set()
-        while unit and unit in self.abolished and self.abolished[unit] <= day and unit not in seen:
-            seen.add(unit)
-            unit = self.successors.get(unit)
-        return unit
-
-    def _holder(self, unit: str | None, position: str | None, day: date, exclude: set[str]) -> str | None:
-        """The person employed in the unit on the day: same position first, then the busiest one."""
+    def current_units(self, unit: str | None, day: date) -> list[str]:
+        """The unit itself, or what it became after reorganisations up to the day."""
         if unit is None:
+            return []
+        found, queue, seen = [], [unit], set()
+        while queue:
+            current = queue.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in self.abolished and self.abolished[current] <= day and self.successors.get(current):
+                queue.extend(self.successors[current])
+            else:
+                found.append(current)
+        return found
+
+    def _seat_holder(self, seat: str, day: date, exclude: set[str]) -> str | None:
+        for start, end, sid in self.holders.get(seat, ()):
+            if (
+                sid not in exclude
+                and self._covers(start, end, day)
+                and sid in self.people
+                and self.employed(self.people[sid], day)
+            ):
+                return sid
+        return None
+
+    def _holder(self, units: list[str], position: str | None, day: date, exclude: set[str]) -> str | None:
+        """Someone employed in the units on the day: same position first, then the busiest."""
+        if not units:
             return None
         candidates = [
             p
             for p in self.people.values()
-            if p.unit == unit and p.id not in exclude and self.employed(p, day)
+            if p.id not in exclude and self.employed(p, day) and self.unit(p.id, day) in units
         ]
         if not candidates:
             return None
@@ -143,15 +206,23 @@ class StaffDirectory:
             if person is None:
                 return current, reason
             if not self.employed(person, day):
-                unit = self.current_unit(person.unit, day)
-                holder = self._holder(unit, person.position, day, visited)
+                post = self._post(current, day)
+                holder = self._seat_holder(post[2], day, visited) if post else None
                 if holder is None:
-                    return None, f"{person.name} is not employed on {day}"
-                reason = f"replaces {person.name} (not employed on {day})"
+                    unit = post[3] if post else person.unit
+                    position = post[4] if post else person.position
+                    holder = self._holder(self.current_units(unit, day), position, day, visited)
+                if holder is None:
+                    return None, f"{person.name} is not in post on {day}"
+                reason = f"holds the post of {person.name} on {day}"
                 current = holder
                 continue
-            if person.unit and self.current_unit(person.unit, day) != person.unit:
-                holder = self._holder(self.current_unit(person.unit, day), person.position, day, visited)
+            if (
+                not self.posts.get(current)
+                and person.unit
+                and self.current_units(person.unit, day) != [person.unit]
+            ):
+                holder = self._holder(self.current_units(person.unit, day), person.position, day, visited)
                 if holder is not None:
                     reason = f"takes over from {person.name} (unit reorganised)"
                     current = holder
@@ -162,7 +233,8 @@ class StaffDirectory:
                     reason = f"deputy of {person.name} (absent on {day})"
                     current = deputy
                     continue
-                holder = self._holder(self.current_unit(person.unit, day), person.position, day, visited)
+                unit = self.unit(current, day)
+                holder = self._holder(self.current_units(unit, day), person.position, day, visited)
                 if holder is None:
                     return None, f"{person.name} is absent on {day}"
                 reason = f"stands in for {person.name} (absent on {day})"

@@ -86,7 +86,7 @@ def test_staff_who_left_are_mapped_to_the_holder_of_their_position():
     staff = _staff()
     assert staff.resolve("a", date(2023, 6, 1)) == ("a", None)
     target, reason = staff.resolve("a", date(2024, 3, 1))
-    assert target == "b" and "not employed" in reason
+    assert target == "b" and "holds the post of Иванова" in reason
 
 
 def test_absent_staff_are_mapped_to_their_deputy():

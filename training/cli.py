@@ -28,6 +28,11 @@ def train(
     ),
     lemmatize: bool = typer.Option(False, "--lemmatize/--no-lemmatize", help="Lemmatise words (pymorphy3)."),
     no_mlflow: bool = typer.Option(False, "--no-mlflow", help="Do not log the run to MLflow."),
+    card_models: bool = typer.Option(
+        True,
+        "--card-models/--no-card-models",
+        help="Also train the card classifiers (models.card_classifiers).",
+    ),
 ) -> None:
     """Train the models on a historical register (time-ordered split), evaluate on its newest period,
     write a versioned bundle and log the run to MLflow."""
@@ -40,7 +45,7 @@ def train(
     loaded = load_register(register, read_mapping(mapping))
     typer.echo(f"register: {loaded.source} ({len(loaded.frame)} rows)", err=True)
     bundle, report = train_register(
-        loaded, test_fraction, params={"max_rows": max_rows, "lemmatize": lemmatize}
+        loaded, test_fraction, params={"max_rows": max_rows, "lemmatize": lemmatize}, card_models=card_models
     )
     bundle.save(out)
     manifest = bundle.manifest

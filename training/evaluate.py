@@ -122,7 +122,7 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
         by["kind"][str(row.get("doc_kind") or "—")].append(hit)
         day = as_date(row["reg_date"])
         by["period"][f"{day.year}-Q{(day.month - 1) // 3 + 1}"].append(hit)
-        by["unit"][str(bundle.staff.unit(t) or "—")].append(hit)
+        by["unit"][str(bundle.staff.unit(t, day) or "—")].append(hit)
     for name, groups in by.items():
         report[f"executor_top1_by_{name}"] = {
             k: {"top1": _rate(v), "n": len(v)} for k, v in sorted(groups.items())

@@ -15,7 +15,7 @@ from docket.errors import InputError, UnsupportedFormat
 REQUIRED = ("reg_date", "executor_id")
 TEXT_COLUMNS = ("text", "summary")
 SUFFIXES = (".csv", ".parquet", ".jsonl", ".json", ".xlsx")
-SIDE_TABLES = ("staff", "units", "absences")
+SIDE_TABLES = ("staff", "units", "absences", "assignments")
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Register:
     staff: list[dict] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
     absences: list[dict] = field(default_factory=list)
+    assignments: list[dict] = field(default_factory=list)
     world: dict | None = None
 
 
@@ -131,7 +132,15 @@ def load_register(path: Path | str, mapping: dict[str, str] | None = None) -> Re
         except ValueError:
             world = None
     staff = side.get("staff") or _staff_from_register(frame)
-    return Register(frame, source, staff, side.get("units", []), side.get("absences", []), world)
+    return Register(
+        frame,
+        source,
+        staff,
+        side.get("units", []),
+        side.get("absences", []),
+        side.get("assignments", []),
+        world,
+    )
 
 
 def _staff_from_register(frame: Any) -> list[dict]:

@@ -20,8 +20,8 @@ from training.register import Register, data_hash, time_split
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "alpha": 2e-6,
-    "max_iter": 12,
-    "half_life_days": 365.0,
+    "max_iter": 6,
+    "half_life_days": 90.0,
     "field_dropout": 0.25,
     "max_rows": 60_000,
     "use_char": True,
@@ -36,7 +36,9 @@ def _clean_id(value: Any) -> str | None:
     return text or None
 
 
-def fit_bundle(register: Register, train: Any, params: dict | None = None) -> tuple[Bundle, BaselineExecutor]:
+def fit_bundle(
+    register: Register, train: Any, params: dict | None = None, card_models: bool = True
+) -> tuple[Bundle, BaselineExecutor]:
     params = {**DEFAULT_PARAMS, **(params or {})}
     rows = train.to_dict("records")
     labelled = [r for r in rows if _clean_id(r.get("executor_id"))]
@@ -51,7 +53,9 @@ def fit_bundle(register: Register, train: Any, params: dict | None = None) -> tu
     ranker = ExecutorRanker(**params).fit(records, y, dates)
     last_year = dates[-1].toordinal() - 365
     workload = Counter(e for e, d in zip(y, dates, strict=True) if d.toordinal() >= last_year)
-    staff = StaffDirectory.build(register.staff, register.units, register.absences, workload)
+    staff = StaffDirectory.build(
+        register.staff, register.units, register.absences, workload, register.assignments
+    )
     coexecutors = CoexecutorModel().fit(labelled)
     recent = SimilarLetters().max_letters
     refs = [
@@ -66,7 +70,7 @@ def fit_bundle(register: Register, train: Any, params: dict | None = None) -> tu
         coexecutors=coexecutors,
         similar=similar,
         drafter=drafter,
-        card_models=_card_models(train),
+        card_models=_card_models(train) if card_models else {},
         abstain_threshold=ranker.abstain_threshold(0.9),
     )
     baseline = BaselineExecutor().fit(records[-params["max_rows"] :], y[-params["max_rows"] :])
@@ -90,13 +94,13 @@ def _card_models(train: Any) -> dict:
 
 
 def train_register(
-    register: Register, test_fraction: float = 0.2, params: dict | None = None
+    register: Register, test_fraction: float = 0.2, params: dict | None = None, card_models: bool = True
 ) -> tuple[Bundle, dict]:
     """(bundle with its manifest filled in, evaluation report on the held-out newest period)."""
     started = time.perf_counter()
     frame = register.frame
     train, test = time_split(frame, test_fraction)
-    bundle, baseline = fit_bundle(register, train, params)
+    bundle, baseline = fit_bundle(register, train, params, card_models)
     train_seconds = time.perf_counter() - started
     report = evaluate_frame(bundle, test, baseline) if len(test) else {"n_test": 0}
     if register.world and "oracle_top1" in register.world:
@@ -118,6 +122,7 @@ def train_register(
         "metrics": {k: v for k, v in report.items() if isinstance(v, int | float) and v is not None},
         "libraries": library_versions(),
         "abstain_threshold": bundle.abstain_threshold,
+        "card_models": sorted(bundle.card_models),
         "temperature": bundle.ranker.temperature_,
     }
     return bundle, report
