@@ -13,10 +13,10 @@ from statistics import median
 
 from pipeline.document import Block, Word
 
-COLUMN_GAP = 1.6  # a gap wider than this many line heights separates columns
+COLUMN_GAP = 1.5  # a gap wider than this many line heights separates columns
 OVERLAP = 0.05  # a word starting this far (in line heights) inside the previous one is not its neighbour
 TALL = 1.8  # a word taller than this many median word heights does not set its row's extent
-BLOCK_PITCH = 2.0  # a line further below the previous one than this many word heights starts a new block
+BLOCK_PITCH = 1.9  # a line further below the previous one than this many line heights starts a new block
 
 
 @dataclass
@@ -184,7 +184,16 @@ def layout(words: list[Word]) -> tuple[list[Block], str]:
     words = [w for w in words if w.text.strip()]
     if not words:
         return [], ""
-    line_height = median(w.bbox[3] - w.bbox[1] for w in words) or 1.0
-    lines = [seg for row in _rows(words, line_height) for seg in _segments(row, line_height)]
+    word_height = median(w.bbox[3] - w.bbox[1] for w in words) or 1.0
+    rows = _rows(words, word_height)
+    # A row spans ascenders to descenders, so its height is a steadier measure than a word's
+    # (OCR boxes of «нас» and «Губернатору» differ by half).
+    line_height = median(
+        max(w.bbox[3] for w in row if w.bbox[3] - w.bbox[1] <= TALL * word_height)
+        - min(w.bbox[1] for w in row if w.bbox[3] - w.bbox[1] <= TALL * word_height)
+        for row in rows
+        if any(w.bbox[3] - w.bbox[1] <= TALL * word_height for w in row)
+    )
+    lines = [seg for row in rows for seg in _segments(row, line_height)]
     blocks = [b.to_block() for b in _reading_order(_stack(lines, line_height))]
     return blocks, "\n\n".join(b.text for b in blocks)

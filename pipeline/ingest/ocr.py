@@ -178,6 +178,13 @@ def _weak(words: list[OcrWord]) -> bool:
     return len(words) < 5 or _mean_conf(words) < WEAK_CONFIDENCE
 
 
+def _sideways(words: list[OcrWord]) -> bool:
+    """Most longer words taller than wide: Tesseract read a page turned by 90° as vertical text."""
+    longer = [w for w in words if len(w.text) >= 4]
+    upright = sum(w.bbox[3] - w.bbox[1] > w.bbox[2] - w.bbox[0] for w in longer)
+    return len(longer) >= 5 and upright > 0.5 * len(longer)
+
+
 def _score(words: list[OcrWord]) -> float:
     return _mean_conf(words) * len(words)
 
@@ -230,7 +237,7 @@ def ocr_page(task: OcrTask) -> OcrResult:
         second, width, height = _tesseract(path, task, True)
         if _score(second) > _score(words):
             words, result.adaptive = second, True
-    if _weak(words):
+    if _weak(words) or _sideways(words):
         rotation = _osd_rotation(path, task)
         if rotation:
             turned_path = f"{stem}-rotated.pgm"
