@@ -54,7 +54,7 @@ def ingest_bytes(data: bytes, file_name: str | None = None, settings: Settings |
     except MemoryError as exc:
         raise LimitExceeded("the file needs more memory than docket allows") from exc
     except Exception as exc:  # a library choking on hostile input must not reach the caller as a crash
-        log.warning("ingest failed on %s", file_name, exc_info=True)
+        log.debug("ingest failed on %s", file_name, exc_info=True)
         raise CorruptDocument(f"the file cannot be read ({type(exc).__name__})") from exc
     finally:
         ctx.close()

@@ -46,7 +46,9 @@ def extract_image(data: bytes, media_type: str, ctx: Context, first_number: int 
     if frames == 1 and media_type in _TESSERACT_READS:
         path = ctx.tmp / f"image-{ctx.pages}{_TESSERACT_READS[media_type]}"
         path.write_bytes(data)  # Tesseract reads the received bytes as they are
-        tasks.append(OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, dpi))
+        tasks.append(
+            OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, dpi, bilevel=image.mode == "1")
+        )
     else:
         try:
             for index in range(frames):
@@ -54,9 +56,11 @@ def extract_image(data: bytes, media_type: str, ctx: Context, first_number: int 
                 image.seek(index)
                 ctx.check_pixels(*image.size)
                 path = ctx.tmp / f"frame-{ctx.pages}-{index + 1:04d}.png"
+                bilevel = image.mode == "1"
                 image.convert("L").save(path, compress_level=1)
+                frame_dpi = _dpi(image.info) or dpi
                 tasks.append(
-                    OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, _dpi(image.info) or dpi)
+                    OcrTask(str(path), str(ctx.tmp), ctx.settings.ocr_languages, frame_dpi, bilevel=bilevel)
                 )
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise CorruptDocument(f"the image cannot be read: {exc}") from exc

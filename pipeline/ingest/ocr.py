@@ -19,6 +19,7 @@ MAX_SKEW_DEG = 6.0
 WEAK_CONFIDENCE = 55.0  # mean word confidence (0-100) below which the page may be rotated
 UNEVEN_BACKGROUND = 45  # grey levels between light and dark paper: use adaptive thresholding
 GREY_PAPER = 200  # median grey level below which the paper itself is grey (a poor copy, a fax)
+FAX_BLUR = 1.0  # Gaussian sigma (pixels) for 1-bit images
 SPECKLE = 4.0  # standard deviation of the paper's grey level: noise that Otsu turns into specks
 
 
@@ -29,6 +30,7 @@ class OcrTask:
     languages: str = "rus+eng"
     dpi: int | None = None
     pdf_page: int | None = None
+    bilevel: bool = False  # a 1-bit image (fax, cheap scanner)
     deadline: float = 0.0  # time.time() by which the page must be read
 
 
@@ -217,6 +219,14 @@ def ocr_page(task: OcrTask) -> OcrResult:
         path, gray, full = task.path, cv2.imread(task.path, cv2.IMREAD_REDUCED_GRAYSCALE_2), False
     if gray is None:
         raise CorruptDocument("the page image cannot be decoded")
+    if task.bilevel:
+        # Fax dots and broken strokes: a slight blur joins them into shapes Tesseract knows.
+        gray = cv2.imread(task.path, cv2.IMREAD_GRAYSCALE)
+        if gray is None:
+            raise CorruptDocument("the page image cannot be decoded")
+        gray, full = cv2.GaussianBlur(gray, (0, 0), FAX_BLUR), True
+        path = str(Path(task.workdir) / f"{Path(task.path).stem}-{os.getpid()}-smoothed.pgm")
+        _write(path, gray)
     result = OcrResult(dpi=task.dpi)
     result.adaptive = needs_binarisation(gray)
     result.skew = skew_angle(gray)
