@@ -223,3 +223,55 @@ def test_cli_shows_pages_and_words_only_when_asked(tmp_path):
     assert outputs[False]["words"] is None
     assert len(outputs[False]["blocks"]) == 3 and outputs[False]["text"] == EXPECTED
     assert {"text", "bbox", "confidence"} <= set(outputs[True]["words"][0])
+
+
+def test_overlapping_text_objects_stay_separate_words():
+    """A letterhead line running under the addressee column must not fuse with it into one word."""
+    from fpdf import FPDF
+    from test_ingest_fixtures import FONT
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    pdf.text(50, 60, "МИНИСТЕРСТВО ТРАНСПОРТА РОССИЙСКОЙ ФЕДЕРАЦИИ")
+    pdf.text(300, 60, "Губернатору")
+    pdf.text(50, 76, "г. Москва, ул. Рождественка, д. 1")
+    pdf.text(300, 76, "Челябинской области")
+    page = ingest_bytes(bytes(pdf.output()), "letter.pdf").pages[0]
+    assert "ФЕДЕРАЦИИ" in [w.text for w in page.words] and "Губернатору" in [w.text for w in page.words]
+    assert "Губернатору" in page.text and "ФЕДЕРАЦИИ" in page.text
+
+
+def test_skew_is_measured_from_text_lines():
+    import numpy as np
+    from PIL import Image
+    from test_ingest_fixtures import letter_image
+
+    from pipeline.ingest.ocr import skew_angle
+
+    for angle in (0.0, 2.5, -1.5):
+        gray = np.asarray(Image.open(io.BytesIO(letter_image(dpi=100, angle=angle))).convert("L"))
+        assert skew_angle(gray) == pytest.approx(-angle, abs=0.3)
+
+
+def test_binarisation_only_for_grey_or_speckled_paper():
+    import numpy as np
+    from PIL import Image
+    from test_ingest_fixtures import letter_image
+
+    from pipeline.ingest.ocr import needs_binarisation
+
+    clean = np.asarray(Image.open(io.BytesIO(letter_image(dpi=100))).convert("L"))
+    rng = np.random.default_rng(0)
+    grey = np.clip(clean * 0.35 + 110 + rng.normal(0, 8, clean.shape), 0, 255).astype(np.uint8)
+    assert not needs_binarisation(clean)
+    assert needs_binarisation(grey)
+
+
+def test_sideways_words_are_noticed():
+    from pipeline.ingest.ocr import OcrWord, _sideways
+
+    upright = [OcrWord("слово", (0, i * 20, 80, i * 20 + 15), 0.9) for i in range(8)]
+    turned = [OcrWord("слово", (i * 20, 0, i * 20 + 15, 80), 0.9) for i in range(8)]
+    assert not _sideways(upright) and _sideways(turned)
