@@ -28,6 +28,7 @@ from typing import Any
 SIZES = (10_000, 100_000, 1_000_000)
 QUERIES_FOR_LATENCY = 300
 PIPELINE_CARD_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_CARD_QUERIES", "600"))
+PIPELINE_CARD_EVERY = 3
 SEED = 5
 
 
@@ -122,10 +123,20 @@ def _closure(links: dict[str, dict[str, Any]], doc_id: str, key: str) -> set[str
     return seen - {doc_id}
 
 
+def linked(links: dict[str, dict[str, Any]], query: str) -> set[str]:
+    entry = links[query]
+    return (
+        _closure(links, query, "duplicate")
+        | _closure(links, query, "repeat")
+        | entry["collective"]
+        | entry["lookalike"]
+    )
+
+
 def score(
     predictions: dict[str, list[Any]],
     links: dict[str, dict[str, Any]],
-    indexed: set[str],
+    position: dict[str, int],
     texts: dict[str, str],
 ) -> dict[str, Any]:
     """Pairs (query, indexed letter) per kind. A near hit on a letter the generator calls a duplicate is right;
@@ -135,8 +146,9 @@ def score(
     counts = {kind: [0, 0, 0] for kind in ("exact", "near", "duplicate", "repeat_appeal")}
     lookalike_hits = 0
     for query, hits in predictions.items():
-        dups = _closure(links, query, "duplicate") | {d for d, e in links.items() if query in e["duplicate"]}
-        dups &= indexed
+        before = position[query]
+        indexed = {d for d in linked(links, query) if position.get(d, before) < before}
+        dups = _closure(links, query, "duplicate") & indexed
         same_text = {d for d in dups if normalize_text(texts[d]) == normalize_text(texts[query])}
         group = links[query]["collective"] & indexed
         repeats = (_closure(links, query, "repeat") & indexed) | group
@@ -176,22 +188,26 @@ def evaluate(world: Path, db_dir: Path) -> dict[str, Any]:
     links = _links(frame)
     cut = int(len(records) * 0.8)
     older, newer = records[:cut], records[cut:]
+    position = {r.document_id: i for i, r in enumerate(records)}
+    texts = {r.document_id: r.text for r in records}
     index = open_index(f"sqlite:///{db_dir / 'eval.sqlite3'}", "bench")
     started = time.perf_counter()
     index.add_many(older)
     build_s = time.perf_counter() - started
-    indexed = {r.document_id for r in older}
-    texts = {r.document_id: r.text for r in records}
 
-    # a query must not see letters registered after it (they are not in the index: all are older)
-    predictions_register = {q.document_id: index.match(q) for q in newer}
-    register_scores = score(predictions_register, links, indexed, texts)
-
-    predictions_pipeline = {}
-    for q in newer[:PIPELINE_CARD_QUERIES]:
-        document = Document(id=q.document_id, media_type="text/plain", pages=[Page(number=1, text=q.text)])
-        predictions_pipeline[q.document_id] = index.lookup(document, extract_card(document))
-    pipeline_scores = score(predictions_pipeline, links, indexed, texts)
+    # the newer letters arrive one by one in registration order: each is looked up against everything
+    # registered before it, then registered itself (as the clerk would after verification)
+    predictions_register, predictions_pipeline = {}, {}
+    for n, q in enumerate(newer):
+        predictions_register[q.document_id] = index.match(q)
+        if n % PIPELINE_CARD_EVERY == 0 and len(predictions_pipeline) < PIPELINE_CARD_QUERIES:
+            document = Document(
+                id=q.document_id, media_type="text/plain", pages=[Page(number=1, text=q.text)]
+            )
+            predictions_pipeline[q.document_id] = index.lookup(document, extract_card(document))
+        index.add(q)
+    register_scores = score(predictions_register, links, position, texts)
+    pipeline_scores = score(predictions_pipeline, links, position, texts)
     return {
         "world": str(world),
         "letters": len(records),
@@ -204,6 +220,9 @@ def evaluate(world: Path, db_dir: Path) -> dict[str, Any]:
         "pipeline_card": pipeline_scores,
         "queries_sample": newer[:QUERIES_FOR_LATENCY],
         "index": index,
+        "predictions": predictions_register,
+        "links": links,
+        "position": position,
     }
 
 
@@ -343,7 +362,16 @@ def run(results_dir: Path) -> dict:
             **{
                 k: v
                 for k, v in evaluation.items()
-                if k not in ("register_card", "pipeline_card", "queries_sample", "index")
+                if k
+                not in (
+                    "register_card",
+                    "pipeline_card",
+                    "queries_sample",
+                    "index",
+                    "predictions",
+                    "links",
+                    "position",
+                )
             },
         },
         "notes": (

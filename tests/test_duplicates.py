@@ -206,9 +206,16 @@ def test_collective_appeal_signers_are_linked(index):
         "домами и школой. Просим отменить выданное разрешение и провести общественные слушания."
     )
     index.add(appeal_record("coll-1", text=body + "\nПетров И.И.", applicant_name="Петров Илья Ильич"))
-    query = appeal_record("coll-2", text=body + "\nСмирнова О.В.", applicant_name="Смирнова Ольга Викторовна")
+    query = appeal_record(
+        "coll-2",
+        text=body + "\nСмирнова О.В.",
+        applicant_name="Смирнова Ольга Викторовна",
+        applicant_email=None,
+        applicant_phone="+7 900 111-22-33",
+    )
     hits = index.match(query)
-    assert kinds(hits).get("coll-1") in {"near", "exact"}
+    assert kinds(hits) == {"coll-1": "repeat_appeal"}
+    assert hits[0].reason.startswith("collective appeal")
 
 
 def test_tenants_never_see_each_other(tmp_path):

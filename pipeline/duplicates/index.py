@@ -12,7 +12,8 @@ from pipeline.duplicates.verify import Query, classify
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
 MAX_CANDIDATES = 200
-MAX_LSH = 50  # LSH candidates verified, those sharing most bands first
+RECENT_SAME_TOPIC = 30
+MAX_LSH = 100  # LSH candidates verified, those sharing most bands first
 _SEED = 7
 
 
@@ -74,6 +75,7 @@ class DuplicateIndex:
             "topic_code": record.topic_code,
             "doc_kind": record.doc_kind,
             "text": record.text,
+            "text_norm": normalized,
             "signature": signature,
         }
 
@@ -146,7 +148,7 @@ class DuplicateIndex:
         self, record: IndexRecord, *, exclude: set[str] | frozenset[str] = frozenset()
     ) -> list[DuplicateHit]:
         """Hits for a letter given as an IndexRecord (its card already in index form)."""
-        from sqlalchemy import or_, select
+        from sqlalchemy import select, union
 
         from pipeline.duplicates.store import tables
 
@@ -157,7 +159,8 @@ class DuplicateIndex:
         query = Query.build(record, normalized, minhash)
 
         similar = set(self._bands.query(minhash.hashvalues, limit=MAX_LSH)) if minhash is not None else set()
-        conditions = []
+        # one indexed lookup per key, united: an OR over several columns makes SQLite scan the tenant
+        lookups = []
         for column, value in (
             ("file_sha256", record.file_sha256),
             ("text_key", query.text_key),
@@ -168,14 +171,29 @@ class DuplicateIndex:
             ("address_key", query.address_key),
         ):
             if value:
-                conditions.append(table.c[column] == value)
+                lookups.append(
+                    select(table.c.seq)
+                    .where(table.c.tenant == self.tenant, table.c[column] == value)
+                    .limit(MAX_CANDIDATES)
+                )
+        if record.topic_code and query.name_key:
+            # co-signers of a collective appeal arrive within days, under the same topic
+            lookups.append(
+                select(table.c.seq)
+                .where(table.c.tenant == self.tenant, table.c.topic_code == record.topic_code)
+                .order_by(table.c.seq.desc())
+                .limit(RECENT_SAME_TOPIC)
+            )
         if similar:
-            conditions.append(table.c.document_id.in_(list(similar)))
-        if not conditions:
+            lookups.append(
+                select(table.c.seq).where(
+                    table.c.tenant == self.tenant, table.c.document_id.in_(list(similar))
+                )
+            )
+        if not lookups:
             return []
-        statement = (
-            select(table).where(table.c.tenant == self.tenant, or_(*conditions)).limit(MAX_CANDIDATES * 3)
-        )
+        seqs = union(*[lookup.subquery().select() for lookup in lookups])
+        statement = select(table).where(table.c.seq.in_(seqs.scalar_subquery())).limit(MAX_CANDIDATES * 3)
         with self.engine.connect() as conn:
             rows = conn.execute(statement).mappings().all()
 

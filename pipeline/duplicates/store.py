@@ -42,6 +42,7 @@ def tables() -> Any:
         sa.Column("topic_code", sa.String(64)),
         sa.Column("doc_kind", sa.String(32)),
         sa.Column("text", sa.Text, nullable=False),
+        sa.Column("text_norm", sa.Text),
         sa.Column("signature", sa.LargeBinary),
         sa.UniqueConstraint("tenant", "document_id", name="dup_records_tenant_document"),
     )
@@ -56,6 +57,7 @@ def tables() -> Any:
     ):
         sa.Index(f"dup_records_{column}", records.c.tenant, records.c[column])
     sa.Index("dup_records_tenant_seq", records.c.tenant, records.c.seq)
+    sa.Index("dup_records_topic_seq", records.c.tenant, records.c.topic_code, records.c.seq)
     return metadata, records
 
 

@@ -15,7 +15,9 @@ NEAR_WITH_REFERENCE = 0.45  # enough when correspondent, outgoing number and dat
 REPEAT_QUESTION = 0.35  # word overlap of the two appeals' content that counts as the same question
 FACTS_AGREE = 0.6  # below it two similar texts state different figures: different letters
 MIN_EXACT_CHARS = 20
-TEXT_GATE = 0.12  # estimated shingle Jaccard under which the texts are not compared at all
+TEXT_GATE = 0.2
+COLLECTIVE_TEXT = 0.7  # one appeal text under other signers' names and addresses
+COLLECTIVE_FACTS = 0.35  # ...and the same house, dates and figures: templated appeals share words, not facts  # estimated shingle Jaccard under which the texts are not compared at all
 
 
 @dataclass
@@ -94,9 +96,16 @@ def _header_tokens(number: str | None, date: dt.date | None) -> set[str]:
 
 def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
     """Share of the two letters' figures and months that agree, leaving out their own number and date."""
-    ignore = _header_tokens(query.record.outgoing_number, query.record.outgoing_date) | _header_tokens(
-        row["outgoing_number"], row["outgoing_date"]
-    )
+    record = query.record
+    ignore = _header_tokens(record.outgoing_number, record.outgoing_date)
+    ignore |= _header_tokens(row["outgoing_number"], row["outgoing_date"])
+    for value in (
+        record.applicant_address,
+        record.applicant_phone,
+        row["applicant_address"],
+        row["applicant_phone"],
+    ):
+        ignore |= {t.lstrip("0") or "0" for t in nz.normalize_text(value or "").split()}
     a, b = facts(query.normalized, ignore=ignore), facts(candidate_text, ignore=ignore)
     if len(a | b) < 3:
         return 1.0
@@ -144,10 +153,14 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     # the signatures say cheaply whether comparing the texts is worth it
     if estimated_jaccard(query, row) < TEXT_GATE and not (same_reference and same_correspondent):
         return _repeat_appeal(query, row, None)
-    candidate_text = nz.normalize_text(row["text"])
+    candidate_text = _normalized(row)
+    strong = same_reference and same_date and same_correspondent
+    agree = facts_agree(query, row, candidate_text)
+    if not strong and agree < min(FACTS_AGREE, COLLECTIVE_FACTS):
+        return _repeat_appeal(query, row, candidate_text)
     similarity = text_similarity(query.normalized, candidate_text)
 
-    if same_reference and same_date and same_correspondent and similarity >= NEAR_WITH_REFERENCE:
+    if strong and similarity >= NEAR_WITH_REFERENCE:
         who = row["correspondent_name"] or row["correspondent_id"] or ""
         reason = (
             f"same outgoing № {row['outgoing_number']} of {_fmt_date(row['outgoing_date'])} from {who}; "
@@ -156,14 +169,39 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
         return DuplicateHit(
             document_id=doc_id, kind="near", score=round(max(similarity, 0.9), 4), reason=reason
         )
+    if (
+        similarity >= COLLECTIVE_TEXT
+        and _other_signer(query, row)
+        and not (record.topic_code and row["topic_code"] and record.topic_code != row["topic_code"])
+        and agree >= COLLECTIVE_FACTS
+    ):
+        reason = f"collective appeal: text {similarity:.0%} similar, signed by {row['applicant_name']}"
+        return DuplicateHit(
+            document_id=doc_id, kind="repeat_appeal", score=round(similarity, 4), reason=reason
+        )
     # a look-alike shares the template but states other figures (a monthly report, a follow-up)
-    if similarity >= NEAR_TEXT and facts_agree(query, row, candidate_text) >= FACTS_AGREE:
+    if similarity >= NEAR_TEXT and agree >= FACTS_AGREE:
         reason = f"text {similarity:.0%} similar"
         if same_reference:
             reason = f"same outgoing № {row['outgoing_number']}; " + reason
         return DuplicateHit(document_id=doc_id, kind="near", score=round(similarity, 4), reason=reason)
 
     return _repeat_appeal(query, row, candidate_text)
+
+
+def _other_signer(query: Query, row: Any) -> bool:
+    """Both letters name an applicant and they are different people: one text, several signers."""
+    if not query.name_key or not row["name_key"] or query.name_key == row["name_key"]:
+        return False
+    same_contact = (query.email_key and query.email_key == row["email_key"]) or (
+        query.phone_key and query.phone_key == row["phone_key"]
+    )
+    return not same_contact
+
+
+def _normalized(row: Any) -> str:
+    stored = row.get("text_norm") if hasattr(row, "get") else None
+    return stored if stored is not None else nz.normalize_text(row["text"])
 
 
 def estimated_jaccard(query: Query, row: Any) -> float:
@@ -192,7 +230,7 @@ def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> Duplic
     if record.reg_date is not None and row["reg_date"] is not None and row["reg_date"] > record.reg_date:
         return None  # a repeat appeal follows the earlier one
     if candidate_text is None:
-        candidate_text = nz.normalize_text(row["text"])
+        candidate_text = _normalized(row)
     overlap = _overlap(query.words, content_words(candidate_text))
     same_topic = bool(record.topic_code) and row["topic_code"] == record.topic_code
     if overlap < REPEAT_QUESTION and not (same_topic and overlap >= REPEAT_QUESTION / 2):
