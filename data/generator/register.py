@@ -144,6 +144,7 @@ class Generator:
         self.keyseq = 0
         self.forward_reg = 0
         self._pick_cache: dict[int, tuple] = {}
+        self._forced = False
         self._org_cache: dict[tuple, tuple] = {}
         self._org_by_id = {o.org_id: o for o in self.orgs}
 
@@ -324,7 +325,7 @@ class Generator:
             due = add_working_days(day, rng.randint(5, 25))
             slots["deadline"] = format_date(due, rng.choice([0, 1, 4]))
             bank = P.REQUEST_BODIES if kind == "request" else P.INSTRUCTION_BODIES
-            body = paragraphs(rng, P.ORG_MIDDLE, slots, 1) + paragraphs(rng, bank, slots, 1)
+            body = paragraphs(rng, P.ORG_MIDDLE, slots, rng.randint(1, 3)) + paragraphs(rng, bank, slots, 1)
             res_kind = "report"
             explicit = due
         elif kind == "invitation":
@@ -351,7 +352,7 @@ class Generator:
             ])]  # fmt: skip
             res_kind = "info"
         else:
-            n_mid = rng.choice([1, 2, 2, 3]) if rng.random() > 0.12 else rng.randint(9, 16)
+            n_mid = rng.choice([2, 3, 3, 4, 5]) if rng.random() > 0.12 else rng.randint(9, 16)
             body = paragraphs(rng, P.ORG_OPENINGS, slots, 1) + [
                 P.ORG_MIDDLE[i % len(P.ORG_MIDDLE)].format_map(slots)
                 for i in rng.sample(range(len(P.ORG_MIDDLE) * 2), n_mid)
@@ -367,7 +368,12 @@ class Generator:
         reply = None
         reply_doc = None
         history = [d for d in self.org_history.get(org.org_id, []) if (day - d.day).days > 20]
-        if history and kind in ("letter", "request", "notification") and rng.random() < 0.35:
+        if (
+            history
+            and kind in ("letter", "request", "notification")
+            and not self._forced
+            and rng.random() < 0.35
+        ):
             reply_doc = rng.choice(history[-10:])
             our_day = add_working_days(reply_doc.day, rng.randint(3, 15))
             if our_day < day:
@@ -411,7 +417,7 @@ class Generator:
         rng = self.rng
         slots = dict(slots, applicant=citizen.person.full, address_short=citizen.street)
         first = rng.choice(P.REPEAT_OPENINGS if repeat else P.CITIZEN_OPENINGS).format_map(slots)
-        body = [first] + paragraphs(rng, P.CITIZEN_MIDDLE, slots, rng.randint(1, 4))
+        body = [first] + paragraphs(rng, P.CITIZEN_MIDDLE, slots, rng.randint(2, 6))
         if rng.random() < 0.3:
             body.append(f"Проблема по адресу: {citizen.street}.")
         body += paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
@@ -607,12 +613,14 @@ class Generator:
     def org_draft_for(self, org: Org, day: dt.date, topic) -> Draft:
         """An org letter forced to come from `org` (follow-up reports)."""
         saved = self.pick_org, self.pick_topic
+        self._forced = True
         self.pick_org = lambda kinds: org  # type: ignore[method-assign]
         self.pick_topic = lambda o, citizen=False: topic  # type: ignore[method-assign]
         try:
             return self.org_draft(day, "letter")
         finally:
             self.pick_org, self.pick_topic = saved  # type: ignore[method-assign]
+            self._forced = False
 
     # --- the whole register ---------------------------------------------------------------------------------
     def draft_all(self) -> list[Draft]:

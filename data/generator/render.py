@@ -60,11 +60,15 @@ def _scan_job(job: tuple) -> tuple[str, str, dict]:
     return render_scan(stem, pages, random.Random(seed), fmt, noise, stamp)
 
 
+def pick(n_rows: int, seed: int, count: int) -> list[int]:
+    """Which registered letters get rendered (decided before the register is written, to free the rest)."""
+    return sorted(random.Random(f"{seed}:render").sample(range(n_rows), min(count, n_rows)))
+
+
 def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers: int = 2) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     (out / "gt").mkdir(exist_ok=True)
-    rng = random.Random(f"{seed}:render")
-    picked = sorted(rng.sample(range(len(rows)), min(count, len(rows))))
+    picked = pick(len(rows), seed, count)
     plan = []
     for i in picked:
         row = rows[i]

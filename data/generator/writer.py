@@ -25,21 +25,21 @@ def _d(day: dt.date | None) -> str:
 
 
 def write_register(rows: list[dict], out: Path) -> None:
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data = {c: [r[c] for r in rows] for c in COLUMNS}
-    frame = pd.DataFrame(data, columns=COLUMNS)
-    frame.to_csv(out / "register.csv", index=False, encoding="utf-8", lineterminator="\n")
+    with (out / "register.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(COLUMNS)
+        w.writerows([r[c] for c in COLUMNS] for r in rows)
     arrays = []
     for c in COLUMNS:
+        values = [r[c] for r in rows]
         if c in INT_COLUMNS:
-            arrays.append(pa.array(data[c], type=pa.int32()))
+            arrays.append(pa.array(values, type=pa.int32()))
         else:
-            arrays.append(pa.array([v if v != "" else None for v in data[c]], type=pa.string()))
-    table = pa.Table.from_arrays(arrays, names=COLUMNS)
-    pq.write_table(table, out / "register.parquet", compression="zstd")
+            arrays.append(pa.array([v if v != "" else None for v in values], type=pa.string()))
+    pq.write_table(pa.Table.from_arrays(arrays, names=COLUMNS), out / "register.parquet", compression="zstd")
 
 
 def write_directories(gen: Generator, out: Path) -> None:
