@@ -103,11 +103,16 @@ def full_name(text: str) -> Found | None:
     return None
 
 
-def email(text: str) -> Found | None:
-    for match in _EMAIL_LABEL.finditer(text):
-        if _OFFICIAL_MAIL.search(match.group("email")):
-            continue
-        return Found(match.group("email"), match.start("email"), match.end("email"), "email_label")
+def email(text: str, start: int = 0) -> Found | None:
+    """The applicant's e-mail: a labelled one in the applicant's block (from `start`), a forwarded message's
+    sender, a personal mailbox anywhere; never a body's official address."""
+    for scope in (start, 0):
+        for match in _EMAIL_LABEL.finditer(text, scope):
+            if _OFFICIAL_MAIL.search(match.group("email")) or (
+                scope == 0 and not _PUBLIC_MAIL.search(match.group("email"))
+            ):
+                continue
+            return Found(match.group("email"), match.start("email"), match.end("email"), "email_label")
     match = _MAIL_SENDER.search(text)
     if match:
         return Found(match.group("email").strip(), match.start("email"), match.end("email"), "mail_sender")
@@ -117,8 +122,8 @@ def email(text: str) -> Found | None:
     return None
 
 
-def phone(text: str) -> Found | None:
-    match = _PHONE_LABEL.search(text)
+def phone(text: str, start: int = 0) -> Found | None:
+    match = _PHONE_LABEL.search(text, start) or _PHONE_LABEL.search(text)
     if match:
         return Found(match.group("phone").strip(), match.start("phone"), match.end("phone"), "phone_label")
     match = _MOBILE.search(text)
@@ -148,9 +153,24 @@ def address_after_name(text: str, name: Found | None) -> Found | None:
             continue
         if _ADDRESS_SHAPE.search(line) and re.search(r"\d", line) and len(line) < 150:
             offset = text.index(line, position)
-            return Found(line.strip(" ,."), offset, offset + len(line), "address_after_name")
+            value = re.sub(r"^(?:адрес|почтовый адрес)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" ,.")
+            return Found(value, offset, offset + len(line), "address_after_name")
         break
     return None
+
+
+def address_in_brackets(text: str, name: Found | None) -> Found | None:
+    """«обращение Денисова В.Е. (457118, г. Троицк, бул. Ульяновский, д. 5, кв. 182)»."""
+    if name is None:
+        return None
+    match = re.match(
+        r"\s*\((?:адрес\s*:\s*)?(?P<a>[^()@\n]{8,160})\)", text[name.end : name.end + 200], re.IGNORECASE
+    )
+    if match is None or not _ADDRESS_SHAPE.search(match.group("a")) or not re.search(r"\d", match.group("a")):
+        return None
+    return Found(
+        match.group("a").strip(), name.end + match.start("a"), name.end + match.end("a"), "address_brackets"
+    )
 
 
 def address(text: str) -> Found | None:
@@ -174,11 +194,12 @@ def address(text: str) -> Found | None:
 def applicant(text: str) -> Found | None:
     """The applicant's fields together; None when not even a name or an e-mail is found."""
     name = full_name(text)
+    start = name.start if name else 0
     parts = {
         "full_name": name,
-        "email": email(text),
-        "phone": phone(text),
-        "address": address(text) or address_after_name(text, name),
+        "email": email(text, start),
+        "phone": phone(text, start),
+        "address": address(text) or address_after_name(text, name) or address_in_brackets(text, name),
     }
     present = [p for p in parts.values() if p is not None]
     if not present or (parts["full_name"] is None and parts["email"] is None):

@@ -66,6 +66,7 @@ def nominative_name(name: str) -> str:
     words = re.findall(r"[А-ЯЁа-яёA-Za-z]+(?:-[А-ЯЁа-яё]+)?\.?", name)
     full = [w for w in words if not _INITIAL.match(w)]
     gender = _gender(full)
+    case = _case(full, gender)
     out: list[str] = []
     for word in words:
         if _INITIAL.match(word):
@@ -93,8 +94,35 @@ def nominative_name(name: str) -> str:
             if inflected is not None:
                 best = inflected.word
                 break
+        if best is None and case not in {None, "nomn"}:
+            best = _unknown_surname(parses, case, gender)
         out.append((best or word).capitalize() if best else word)
     return _join_initials(" ".join(out))
+
+
+def _case(words: list[str], gender: str | None) -> str | None:
+    """The grammatical case the name is written in, read from its first name or patronymic."""
+    for tag in ("Patr", "Name"):
+        for word in words:
+            for parse in morph().parse(word):
+                if tag in parse.tag and (gender is None or parse.tag.gender == gender):
+                    return parse.tag.case
+    return None
+
+
+def _unknown_surname(parses, case: str, gender: str | None) -> str | None:
+    """A surname the dictionary lacks («Зимина» after «Саввы Филипповича»): the reading in the name's case
+    and gender, put in the nominative."""
+    for parse in parses:
+        if (
+            parse.tag.case == case
+            and parse.tag.POS in {"NOUN", "ADJF"}
+            and (gender is None or parse.tag.gender == gender)
+        ):
+            inflected = parse.inflect({"nomn", "sing"})
+            if inflected is not None:
+                return inflected.word
+    return None
 
 
 def short_name(name: str) -> str:

@@ -54,6 +54,13 @@ _TOPIC = re.compile(
 )
 
 
+# where the problem is («Проблема по адресу: ул. Кедровая, д. 80.»): clerks add it to an appeal's summary
+_PLACE = re.compile(
+    r"(?:проблем[аы]|находится|расположен[а-я]*)\s+по\s+адресу\s*:?\s*(?P<a>[^\n]{5,80}?)\.?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _prepositional(phrase: str) -> str | None:
     """«капитальный ремонт домов» → «капитальном ремонте домов»: the leading nominative noun group to the
     prepositional case, the rest (its genitive tail) as written; None when it is not in the nominative."""
@@ -62,7 +69,10 @@ def _prepositional(phrase: str) -> str | None:
     words = phrase.split()
     out: list[str] = []
     for index, word in enumerate(words):
-        parse = next((p for p in morph().parse(word) if p.tag.case == "nomn"), None)
+        nominative = [p for p in morph().parse(word) if p.tag.case == "nomn"]
+        adjective = next((p for p in nominative if p.tag.POS in {"ADJF", "PRTF"}), None)
+        # «горячее водоснабжение»: a word that may be an adjective is one when more words follow
+        parse = adjective if adjective and index < len(words) - 1 else next(iter(nominative), None)
         if parse is None or parse.tag.POS not in {"NOUN", "ADJF", "PRTF"}:
             return None
         inflected = parse.inflect({"loct"})
@@ -82,6 +92,8 @@ def topic_phrase(text: str) -> Found | None:
         return None
     phrase = re.sub(r"\s+", " ", match.group("x").strip("«» ")).strip()
     lowered = phrase.casefold()
+    if re.match(r"(?:в|на|с|со|у|к|по|за|из|от|до|при)\s", lowered):
+        return None
     if lowered.startswith(("о ", "об ", "обо ")):
         value = phrase[0].upper() + phrase[1:]
     else:
@@ -91,7 +103,28 @@ def topic_phrase(text: str) -> Found | None:
             value = f"{preposition} {prepositional}"
         else:
             value = f"По вопросу {phrase}"
-    return Found(_cut(value), match.start("x"), match.end("x"), "topic_phrase")
+    place = _PLACE.search(text)
+    if place and "по адресу" not in value:
+        value = f"{_cut(value)} по адресу: {place.group('a').strip(' .,')}"
+    return Found(_cut(value, MAX_WORDS + 10), match.start("x"), match.end("x"), "topic_phrase")
+
+
+_GREETING = re.compile(r"^\s*Уважаем(?:ый|ая|ые)\b", re.MULTILINE)
+
+
+def line_before_greeting(text: str) -> Found | None:
+    """The heading written just above «Уважаемый …!» when it does not start with «О»."""
+    from pipeline.card.header import last_person
+
+    greeting = _GREETING.search(text)
+    if greeting is None:
+        return None
+    before = text[: greeting.start()].rstrip("\n")
+    start = before.rfind("\n") + 1
+    line = before[start:].strip()
+    if len(line) < 12 or last_person(line) or re.search(r"№|\d{2}\.\d{2}\.\d{2}", line) or line.isupper():
+        return None
+    return Found(_cut(line), start, start + len(before[start:]), "line_before_greeting")
 
 
 def appeal_summary(text: str) -> Found | None:
@@ -120,7 +153,7 @@ def appeal_summary(text: str) -> Found | None:
 def summary(text: str, is_appeal: bool) -> Found | None:
     if is_appeal:
         return appeal_summary(text) or subject_line(text)
-    return subject_line(text) or appeal_summary(text)
+    return subject_line(text) or line_before_greeting(text) or appeal_summary(text)
 
 
 def mail_subject(metadata: dict) -> Found | None:
