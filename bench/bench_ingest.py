@@ -4,7 +4,9 @@ World: $DOCKET_BENCH_INGEST_WORLD (a directory with rendered/manifest.csv), else
 CLI (`docket generate --seed 7 ...`) into a temp dir. When the generator cannot render, the bench falls
 back to letters it draws itself (recorded as "source": "bench-fixtures" in the JSON).
 
-Texts are compared after collapsing whitespace, so line breaks do not count but reading order does: a
+`cer_clean` covers scans at the generator's lightest noise level ("light": it renders no noise-free
+scans), `cer_noisy` the heavier ones ("heavy", "fax"); `cer_scan_by_noise` has each level, `cer_other`
+the e-mails, DOCX and text files. Texts are compared after collapsing whitespace, so line breaks do not count but reading order does: a
 header read line by line across its two columns costs errors. Each scanned page is also read by bare
 `tesseract IMAGE - -l rus+eng` in the same run: `cer_bare_tesseract` is its CER on the same pages.
 `overhead_vs_tesseract` is docket's CPU time per scanned page (one worker, everything included: decoding,
@@ -33,6 +35,8 @@ RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "60"))
 MAX_FILES = int(os.environ.get("DOCKET_BENCH_INGEST_MAX_FILES", "60"))
 REPEAT = int(os.environ.get("DOCKET_BENCH_INGEST_REPEAT", "2"))  # best of N for timings
 CLEAN_NOISE = {"", "0", "0.0", "none", "clean", "no"}
+# The generator renders no noise-free scans; its lightest level counts as clean for `cer_clean`.
+CLEAN_SCAN_NOISE = CLEAN_NOISE | {"light"}
 
 
 def _docket() -> str:
@@ -155,6 +159,8 @@ def measure(world: Path) -> dict[str, Any]:
     cpu = {"docket": 0.0, "bare": 0.0}
     multi = {"one_worker_s": 0.0, "two_workers_s": 0.0, "docs": 0}
     failures: list[str] = []
+    per_file: list[dict[str, Any]] = []
+    by_noise: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     pages = 0
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         for row in _read_rows(world):
@@ -178,7 +184,7 @@ def measure(world: Path) -> dict[str, Any]:
             elif scanned and (
                 document.media_type == "application/pdf" or document.media_type.startswith("image/")
             ):
-                bucket = f"scan_{kind}"
+                bucket = "scan_clean" if noise in CLEAN_SCAN_NOISE else "scan_noisy"
                 if REPEAT > 1:
                     _, again, cpu_again = _timed(REPEAT - 1, ingest_bytes, data, path.name, one_worker)
                     elapsed, cpu_used = min(elapsed, again), min(cpu_used, cpu_again)
@@ -205,11 +211,25 @@ def measure(world: Path) -> dict[str, Any]:
             else:
                 bucket = "other"
             d = _distances(truth, document.text)
+            per_file.append(
+                {
+                    "file": row["file"],
+                    "format": row.get("format"),
+                    "noise": noise,
+                    "pages": len(document.pages),
+                    "ocr": scanned,
+                    "cer": round(d[0] / max(d[1], 1), 4),
+                    "seconds": round(elapsed, 3),
+                }
+            )
             group = groups[(row.get("format") or document.media_type, kind)]
             for i, value in enumerate((*d, 1, len(document.pages))):
                 group[i] += value
             buckets[bucket][0] += d[0]
             buckets[bucket][1] += d[1]
+            if bucket.startswith("scan_"):
+                by_noise[noise or "none"][0] += d[0]
+                by_noise[noise or "none"][1] += d[1]
 
     def rate(pair: list[int]) -> float | None:
         return round(pair[0] / pair[1], 4) if pair[1] else None
@@ -230,6 +250,8 @@ def measure(world: Path) -> dict[str, Any]:
         "cer_noisy": rate(buckets["scan_noisy"]),
         "cer_text_pdf": rate(buckets["text_pdf"]),
         "cer_other": rate(buckets["other"]),
+        "cer_scan_by_noise": {level: rate(pair) for level, pair in sorted(by_noise.items())},
+        "clean_scan_levels": sorted(CLEAN_SCAN_NOISE - {""}),
         "cer_bare_tesseract": rate(bare),
         "cer_docket_on_same_scans": rate(
             [
@@ -254,6 +276,7 @@ def measure(world: Path) -> dict[str, Any]:
         "files": sum(g[4] for g in groups.values()),
         "failures": failures,
         "by_format": by_group,
+        "per_file": per_file,
     }
 
 
@@ -272,6 +295,8 @@ def run(results_dir: Path) -> dict[str, Any]:
         "cer_clean",
         "cer_noisy",
         "cer_text_pdf",
+        "cer_other",
+        "cer_scan_by_noise",
         "cer_bare_tesseract",
         "cer_docket_on_same_scans",
         "overhead_vs_tesseract",
