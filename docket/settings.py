@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     demo_years: int = Field(3, description="Years of history in the demo world.")
     demo_per_year: int = Field(5000, description="Letters per year in the demo world.")
 
+    demo_bootstrap: bool = Field(
+        True, description="On first start with no tenants, create the demo tenant, its API key and web login."
+    )
     debug: bool = Field(False, description="Show tracebacks in the CLI (never in API answers).")
 
     @property

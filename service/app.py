@@ -143,7 +143,7 @@ def bootstrap_demo_tenant(settings: Settings, sessions) -> str | None:
     from service.db import Tenant
     from service.tenants import create_key, create_tenant
 
-    if not getattr(settings, "demo_bootstrap", True):
+    if not settings.demo_bootstrap:
         return None
     with sessions() as session:
         if session.scalar(select(Tenant.id).limit(1)) is not None:
