@@ -10,7 +10,7 @@ from pipeline.card.header import header_end
 
 _SUBJECT = re.compile(r"^\s*(?:О|Об|Обо|По вопросу|Тема\s*:)\s+\S", re.IGNORECASE)
 _SUBJECT_LABEL = re.compile(
-    r"^\s*(?:Тема|Subject|Тема обращения|Вопрос|Краткое содержание)\s*:\s*(?P<s>.+)$",
+    r"^\s*(?:Тема|Subject|Тема обращения|Вопрос|Краткое содержание)[ \t]*:[ \t]*(?P<s>.+)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _ASK = re.compile(
@@ -49,7 +49,7 @@ def subject_line(text: str) -> Found | None:
 
 _TOPIC = re.compile(
     r"(?:по\s+(?:вопросу|поводу)|касательно|проблем(?:ой|а|у)\s*:|о\s+проблеме\s*:?)\s+"
-    r"(?P<x>«[^»\n]{3,120}»|[^.,;:!?\n«»()]{3,120})",
+    r"(?P<x>«[^»\n]{3,120}»|[^.,;:!?«»()]{3,120})",
     re.IGNORECASE,
 )
 
@@ -145,7 +145,7 @@ def appeal_summary(text: str) -> Found | None:
             "request_phrase",
         )
     label = _SUBJECT_LABEL.search(text)
-    if label and len(label.group("s").strip()) > 3:
+    if label and len(label.group("s").strip()) > 3 and not _no_subject(label.group("s")):
         return Found(_cut(label.group("s")), label.start("s"), label.end("s"), "subject_label")
     return None
 
@@ -156,12 +156,19 @@ def summary(text: str, is_appeal: bool) -> Found | None:
     return subject_line(text) or line_before_greeting(text) or appeal_summary(text)
 
 
+def _no_subject(value: str) -> bool:
+    return (
+        re.fullmatch(r"\(?\s*(?:без темы|no subject|нет темы)\s*\)?", value.strip(), re.IGNORECASE)
+        is not None
+    )
+
+
 def mail_subject(metadata: dict) -> Found | None:
     """An e-mail's subject, when the body has no subject line of its own."""
     mail = metadata.get("email") if isinstance(metadata.get("email"), dict) else metadata
     subject = re.sub(
         r"^\s*(?:(?:Fwd?|Re|Пересл|Отв)\s*:\s*)+", "", str(mail.get("subject") or ""), flags=re.I
     )
-    if len(subject.strip()) < 4:
+    if len(subject.strip()) < 4 or _no_subject(subject):
         return None
     return Found(_cut(subject), 0, 0, "mail_subject")
