@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from docket.errors import CorruptDocument
+from docket.errors import CorruptDocument, LimitExceeded
 from pipeline.document import Page
 from pipeline.ingest import sniff
 from pipeline.ingest.limits import Context
@@ -27,7 +27,6 @@ def _dpi(info: dict) -> int | None:
 def extract_image(data: bytes, media_type: str, ctx: Context, first_number: int = 1) -> list[Page]:
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = None  # the limit is ours (ctx.check_pixels), checked before decoding
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -36,6 +35,10 @@ def extract_image(data: bytes, media_type: str, ctx: Context, first_number: int 
             ctx.check_pixels(*image.size)
             if media_type == sniff.PNG:
                 Image.open(io.BytesIO(data)).verify()
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, far above ours by default
+        raise LimitExceeded(
+            f"the image is over the limit of {ctx.settings.max_image_pixels:,} pixels"
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptDocument(f"the image cannot be read: {exc}") from exc
     if media_type == sniff.GIF:
