@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
-from data.generator.calendar import MONTHS_GEN, format_date
+from data.generator.calendar import format_date
 
 MONTHS_NOM = [
     "январь", "февраль", "март", "апрель", "май", "июнь",
@@ -285,15 +285,3 @@ def webform_letter(
     letter.blocks.append(Block("form_fields", "\n".join(f for f in fields if f)))
     letter.blocks.append(Block("body", typo("\n".join(body), rng, typo_rate)))
     return letter
-
-
-def place_slots(municipality: str, centre_gen: str) -> dict[str, str]:
-    return {
-        "nom": f"Администрация {municipality}",
-        "gen": municipality,
-        "prep": f"г. {centre_gen}" if centre_gen else "районе",
-    }
-
-
-def month_name_gen(month: int) -> str:
-    return MONTHS_GEN[month - 1]
