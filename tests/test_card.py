@@ -312,3 +312,20 @@ def test_dates_parse_russian_forms():
     assert parse_date("«04» февраля 2025 г.") == dt.date(2025, 2, 4)
     assert parse_date("14.03.2024") == dt.date(2024, 3, 14)
     assert parse_date("01-12/3456") is None
+
+
+def test_directory_import_command_writes_the_csv_the_card_loads(tmp_path, monkeypatch):
+    from docket.settings import Settings
+    from pipeline.card.cli import directory_import
+
+    source = tmp_path / "orgs.jsonl"
+    rows = [
+        {"id": "A1", "name": "Прокуратура Челябинской области", "parent_id": "R", "depth": 1},
+        {"id": "B1", "name": " ", "parent_id": "R", "depth": 1},
+    ]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    settings = Settings(home=tmp_path / "home")
+    target = tmp_path / "home" / "data" / "directory.csv"
+    directory_import(source, out=target)
+    loaded = load_directory(settings)
+    assert [o.id for o in loaded.organisations] == ["A1"]
