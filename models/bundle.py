@@ -136,13 +136,19 @@ class Bundle:
 
     # --- resolution ------------------------------------------------------------------------------
     def draft_text(
-        self, author: str | None, kind: str | None, topic: str | None, executor_ids: list[str], values: dict
+        self,
+        author: str | None,
+        kind: str | None,
+        topic: str | None,
+        executor_ids: list[str],
+        values: dict,
+        features: Any = None,
     ) -> tuple[str, float] | None:
         people = [
             (sid, self.staff.name(sid), getattr(self.staff.people.get(sid), "gender", None))
             for sid in executor_ids
         ]
-        return self.drafter.draft(author, kind, topic, people, values)
+        return self.drafter.draft(author, kind, topic, people, values, features)
 
     def draft_resolution(self, document: Any, card: Any, executors: list, deadline: Any) -> Any:
         from pipeline.contract import Resolution
@@ -160,9 +166,12 @@ class Bundle:
             "REG_NUMBER": document.metadata.get("reg_number"),
             "REPLY_DATE": getattr(reply, "date", None),
         }
+        from models.features import record_from_card
+
         author = self._author(card)
         kind, topic = _value(card, "doc_kind"), getattr(_value(card, "topic"), "code", None)
-        drafted = self.draft_text(author, kind, topic, ids, values)
+        features = self.ranker.vectorizer_.transform([record_from_card(document, card, author)])
+        drafted = self.draft_text(author, kind, topic, ids, values, features)
         if drafted is None:
             return None
         text, confidence = drafted

@@ -323,8 +323,9 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
     def predict(self, records: list[dict]) -> np.ndarray:
         return self.classes_[self.predict_proba(records).argmax(axis=1)]
 
-    def abstain_threshold(self, target_accuracy: float = 0.9) -> float:
-        """The lowest top-1 probability at which the calibration slice reaches the target accuracy."""
+    def abstain_threshold(self, target_accuracy: float = 0.9, min_coverage: float = 0.8) -> float:
+        """The lowest top-1 probability at which the newest training slice reaches the target accuracy, but
+        never answering fewer than `min_coverage` of the letters there."""
         check_is_fitted(self, "model_")
         top1 = getattr(self, "calibration_top1_", None)
         if top1 is None or not len(top1):
@@ -332,10 +333,8 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         order = np.argsort(-top1)
         hits = np.cumsum(self.calibration_hit_[order]) / np.arange(1, len(order) + 1)
         ok = np.nonzero(hits >= target_accuracy)[0]
-        if len(ok):
-            return float(top1[order][ok[-1]])
-        # The target is out of reach on this slice: abstain only on the least confident tenth.
-        return float(np.quantile(top1, 0.1))
+        floor = float(np.quantile(top1, 1 - min_coverage))
+        return min(float(top1[order][ok[-1]]), floor) if len(ok) else floor
 
 
 class BaselineExecutor(ClassifierMixin, BaseEstimator):

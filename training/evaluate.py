@@ -173,7 +173,9 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
     from pipeline.deadline import compute_deadline
 
     template, full, template_given, full_given = [], [], [], []
-    for row, rank, record in zip(rows, ranked, records, strict=True):
+    matrix = bundle.ranker.vectorizer_.transform(records)
+    for position, (row, rank, record) in enumerate(zip(rows, ranked, records, strict=True)):
+        features = matrix[position]
         truth = _clean(row.get("resolution_text"))
         if truth is None:
             continue
@@ -187,7 +189,9 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
                 if c not in ids
             ]
         drafted = (
-            bundle.draft_text(record["author_id"], kind, topic, ids, _values(row, due.date if due else None))
+            bundle.draft_text(
+                record["author_id"], kind, topic, ids, _values(row, due.date if due else None), features
+            )
             if ids
             else None
         )
@@ -202,6 +206,7 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
             topic,
             true_ids,
             _values(row, as_date(row.get("deadline"))),
+            features,
         )
         text = given[0] if given else ""
         template_given.append(resolution_template(text) == resolution_template(truth))

@@ -24,7 +24,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "half_life_days": 90.0,
     "field_dropout": 0.25,
     "max_rows": 60_000,
-    "use_char": True,
+    "use_char": False,
     "lemmatize": False,
 }
 
@@ -63,7 +63,11 @@ def fit_bundle(
         for r, e in zip(labelled[-recent:], y[-recent:], strict=True)
     ]
     similar = SimilarLetters().fit(ranker.vectorizer_.word_matrix(records[-recent:]), refs)
-    drafter = ResolutionDrafter().fit(rows, {sid: p.name for sid, p in staff.people.items()})
+    with_text = [
+        r for r in rows if isinstance(r.get("resolution_text"), str) and r["resolution_text"].strip()
+    ]
+    features = ranker.vectorizer_.transform([record_from_row(r) for r in with_text]) if with_text else None
+    drafter = ResolutionDrafter().fit(with_text, {sid: p.name for sid, p in staff.people.items()}, features)
     bundle = Bundle(
         ranker=ranker,
         staff=staff,
