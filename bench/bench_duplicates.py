@@ -251,6 +251,7 @@ def _fill(index: Any, count: int, start: int) -> None:
                     "email_key": f"u{numbers[i]}@mail.ru",
                     "phone_key": f"9{numbers[i]:09d}",
                     "text": "synthetic",
+                    "text_norm": "synthetic",
                     "signature": signatures[i].tobytes(),
                 }
                 for i in range(n)

@@ -7,7 +7,7 @@ from typing import Any
 from pipeline.contract import DuplicateHit
 from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
-from pipeline.duplicates.verify import Query, classify
+from pipeline.duplicates.verify import Query, classify, facts
 
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
@@ -76,6 +76,7 @@ class DuplicateIndex:
             "doc_kind": record.doc_kind,
             "text": record.text,
             "text_norm": normalized,
+            "facts": " ".join(sorted(facts(normalized))),
             "signature": signature,
         }
 
@@ -193,7 +194,8 @@ class DuplicateIndex:
         if not lookups:
             return []
         seqs = union(*[lookup.subquery().select() for lookup in lookups])
-        statement = select(table).where(table.c.seq.in_(seqs.scalar_subquery())).limit(MAX_CANDIDATES * 3)
+        wanted = [column for column in table.c if column.name != "text"]
+        statement = select(*wanted).where(table.c.seq.in_(seqs.scalar_subquery())).limit(MAX_CANDIDATES * 3)
         with self.engine.connect() as conn:
             rows = conn.execute(statement).mappings().all()
 

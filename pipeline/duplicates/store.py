@@ -43,6 +43,7 @@ def tables() -> Any:
         sa.Column("doc_kind", sa.String(32)),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("text_norm", sa.Text),
+        sa.Column("facts", sa.Text),
         sa.Column("signature", sa.LargeBinary),
         sa.UniqueConstraint("tenant", "document_id", name="dup_records_tenant_document"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +16,9 @@ NEAR_WITH_REFERENCE = 0.45  # enough when correspondent, outgoing number and dat
 REPEAT_QUESTION = 0.35  # word overlap of the two appeals' content that counts as the same question
 FACTS_AGREE = 0.6  # below it two similar texts state different figures: different letters
 MIN_EXACT_CHARS = 20
-TEXT_GATE = 0.2
+TEXT_GATE = 0.25  # estimated shingle Jaccard under which the texts are not compared at all
 COLLECTIVE_TEXT = 0.7  # one appeal text under other signers' names and addresses
-COLLECTIVE_FACTS = 0.35  # ...and the same house, dates and figures: templated appeals share words, not facts  # estimated shingle Jaccard under which the texts are not compared at all
+COLLECTIVE_FACTS = 0.35  # ...and the same house, dates and figures: templated appeals share words, not facts
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Query:
     phone_key: str | None
     address_key: str | None
     words: set[str]
+    facts: set[str]
 
     @classmethod
     def build(cls, record: IndexRecord, normalized: str, minhash: Any) -> Query:
@@ -48,6 +50,7 @@ class Query:
             phone_key=nz.phone_key(record.applicant_phone),
             address_key=nz.address_key(record.applicant_address),
             words=content_words(normalized),
+            facts=facts(normalized),
         )
 
 
@@ -56,34 +59,25 @@ def content_words(normalized: str) -> set[str]:
     return {w[:5] for w in normalized.split() if len(w) > 3 and not w.isdigit()}
 
 
-_MONTHS = (
-    "январ",
-    "феврал",
-    "март",
-    "апрел",
-    "мая",
-    "май",
-    "июн",
-    "июл",
-    "август",
-    "сентябр",
-    "октябр",
-    "ноябр",
-    "декабр",
+_FACT = re.compile(
+    r"\b(?:\w*\d\w*|(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*)"
 )
+_DIGITS = re.compile(r"\d+")
 _DIGITLIKE = str.maketrans("озбlі", "03611")
 
 
 def facts(normalized: str, *, ignore: set[str] = frozenset()) -> set[str]:
     """The figures and months of a text: what differs between this month's report and last month's."""
     found = set()
-    for token in normalized.split():
-        if any(ch.isdigit() for ch in token):
-            token = token.translate(_DIGITLIKE)
-            if token.isdigit() and token not in ignore:
-                found.add(token.lstrip("0") or "0")
-        elif token.startswith(_MONTHS):
+    for token in _FACT.findall(normalized):
+        if token[0].isalpha() and not any(ch.isdigit() for ch in token):
             found.add(token[:4])
+            continue
+        token = token.translate(_DIGITLIKE)
+        if token.isdigit():
+            token = token.lstrip("0") or "0"
+            if token not in ignore:
+                found.add(token)
     return found
 
 
@@ -105,8 +99,11 @@ def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
         row["applicant_address"],
         row["applicant_phone"],
     ):
-        ignore |= {t.lstrip("0") or "0" for t in nz.normalize_text(value or "").split()}
-    a, b = facts(query.normalized, ignore=ignore), facts(candidate_text, ignore=ignore)
+        if value:
+            ignore |= {t.lstrip("0") or "0" for t in _DIGITS.findall(value)}
+    stored = row.get("facts") if hasattr(row, "get") else None
+    b = set(stored.split()) if stored is not None else facts(candidate_text)
+    a, b = query.facts - ignore, b - ignore
     if len(a | b) < 3:
         return 1.0
     return len(a & b) / len(a | b)
@@ -170,7 +167,7 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
             document_id=doc_id, kind="near", score=round(max(similarity, 0.9), 4), reason=reason
         )
     if (
-        similarity >= COLLECTIVE_TEXT
+        similarity >= (COLLECTIVE_TEXT if _collective(query, row) else NEAR_TEXT)
         and _other_signer(query, row)
         and not (record.topic_code and row["topic_code"] and record.topic_code != row["topic_code"])
         and agree >= COLLECTIVE_FACTS
@@ -189,6 +186,12 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     return _repeat_appeal(query, row, candidate_text)
 
 
+def _collective(query: Query, row: Any) -> bool:
+    """Either card calls the letter a collective appeal, or neither card knows its kind."""
+    kinds = {query.record.doc_kind, row["doc_kind"]}
+    return "collective_appeal" in kinds or kinds == {None}
+
+
 def _other_signer(query: Query, row: Any) -> bool:
     """Both letters name an applicant and they are different people: one text, several signers."""
     if not query.name_key or not row["name_key"] or query.name_key == row["name_key"]:
@@ -201,7 +204,7 @@ def _other_signer(query: Query, row: Any) -> bool:
 
 def _normalized(row: Any) -> str:
     stored = row.get("text_norm") if hasattr(row, "get") else None
-    return stored if stored is not None else nz.normalize_text(row["text"])
+    return stored if stored is not None else nz.normalize_text(row.get("text") or "")
 
 
 def estimated_jaccard(query: Query, row: Any) -> float:
