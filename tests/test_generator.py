@@ -35,7 +35,7 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("world")
-    build(out, seed=11, years=2, per_year=700, render=36, workers=2)
+    build(out, seed=11, years=2, per_year=500, render=30, workers=2)
     return out
 
 
@@ -274,7 +274,7 @@ def test_rendered_files_match_their_ground_truth(world, tmp_path):
 
     rendered = world / "rendered"
     manifest = _csv(rendered / "manifest.csv")
-    assert len(manifest) == 36
+    assert len(manifest) == 30
     formats = {m["format"] for m in manifest}
     assert {"pdf", "scan_pdf", "eml"} <= formats and formats & {"png", "tiff"}
     for m in manifest:

@@ -11,13 +11,9 @@ from data.generator.writer import summary, write_directories, write_register, wr
 def build(out: Path, *, seed: int, years: int, per_year: int, render: int = 0, workers: int = 2) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     gen = Generator(seed, years, per_year)
-    rows, stats = gen.rows()
     from data.generator.render import pick
 
-    keep = set(pick(len(rows), seed, render)) if render else set()
-    for i, row in enumerate(rows):
-        if i not in keep:
-            del row["_letter"]  # page layout is only needed for the letters that get rendered
+    rows, stats = gen.rows(keep_letters=lambda n: set(pick(n, seed, render)) if render else set())
     write_register(rows, out)
     write_directories(gen, out)
     params = {

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
@@ -663,9 +664,12 @@ class Generator:
                 drafts.append(dup)
         return drafts
 
-    def rows(self) -> tuple[list[dict], dict]:
+    def rows(self, keep_letters: Callable[[int], set[int]] | None = None) -> tuple[list[dict], dict]:
+        """Register rows in date order; `keep_letters(n)` names the rows whose page blocks are kept (`_letter`)
+        for rendering: the others are freed as soon as their text is taken."""
         drafts = self.draft_all()
         drafts.sort(key=lambda d: (d.day, d.key))
+        keep = keep_letters(len(drafts)) if keep_letters else None
         doc_ids: dict[int, str] = {}
         counters: dict[tuple[int, str], int] = {}
         cap = max(4, math.ceil(self.per_year / 1000))
@@ -714,7 +718,9 @@ class Generator:
             )  # fmt: skip
             for link, key in d.links.items():
                 row[link] = doc_ids.get(key, "")
-            row["_letter"] = d.letter
+            if keep is None or i in keep:
+                row["_letter"] = d.letter
+            d.letter = None  # type: ignore[assignment]
             rows.append(row)
         stats = {"oracle_top1": round(agree / max(1, len(rows)), 4)}
         return rows, stats

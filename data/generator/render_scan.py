@@ -97,7 +97,7 @@ def degrade(img, rng: random.Random, noise: str, dpi: int):
     if noise == "fax":
         small = cv2.resize(a, (w // 2, h // 4), interpolation=cv2.INTER_AREA)
         a = cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
-        a += nrng.normal(0, 25, a.shape).astype(np.float32)
+        a += 25 * nrng.standard_normal(a.shape, dtype=np.float32)
         for _ in range(rng.randint(2, 8)):
             y = rng.randrange(h)
             a[y : y + rng.randint(1, 4), :] -= rng.randint(60, 160)
@@ -115,9 +115,9 @@ def degrade(img, rng: random.Random, noise: str, dpi: int):
         else (rng.randint(50, 90), rng.randint(170, 215))
     )
     a = lo + a * (hi - lo) / 255.0
-    a += nrng.normal(0, 2.5 if noise == "light" else 10, a.shape).astype(np.float32)
+    a += (2.5 if noise == "light" else 10) * nrng.standard_normal(a.shape, dtype=np.float32)
     if noise == "heavy":
-        specks = nrng.random(a.shape) < 0.0015
+        specks = nrng.random(a.shape, dtype=np.float32) < 0.0015
         a[specks] = rng.randint(0, 80)
         shade = np.linspace(rng.uniform(-30, 0), rng.uniform(-30, 0), w, dtype=np.float32)
         a += shade[None, :]
