@@ -299,3 +299,22 @@ def test_bad_register_is_a_clear_error(tmp_path):
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(InputError):
         load_index(Settings(register_path=bad))
+
+
+def test_band_index_finds_similar_signatures_across_merges(monkeypatch):
+    import numpy as np
+
+    from pipeline.duplicates import bands
+
+    monkeypatch.setattr(bands, "_MERGE_EVERY", 5)
+    index = bands.BandIndex(0.3, 64)
+    rng = np.random.default_rng(0)
+    signatures = rng.integers(0, 2**32, (12, 64), dtype=np.uint32)
+    for i in range(12):  # one at a time: some land in the sorted arrays, the last ones still pending
+        index.add([f"d{i}"], signatures[i : i + 1])
+    close = signatures[3].copy()
+    close[32:] = rng.integers(0, 2**32, 32, dtype=np.uint32)  # half the hashes changed: Jaccard ~0.5
+    assert index.query(close)[0] == "d3"
+    assert index.query(signatures[11]) == ["d11"]
+    index.add(["d3"], rng.integers(0, 2**32, (1, 64), dtype=np.uint32))  # re-added with other content
+    assert "d3" not in index.query(signatures[3]) and len(index) == 12
