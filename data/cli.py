@@ -27,13 +27,18 @@ def generate(
         raise InputError("--per-year must be between 10 and 500000")
     if render < 0:
         raise InputError("--render must not be negative")
+    if workers < 1:
+        raise InputError("--workers must be at least 1")
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} exists and is not a directory")
     from data.generator.build import build
 
-    result = build(
-        out, seed=seed, years=years, per_year=per_year, render=0 if no_render else render, workers=workers
-    )
+    try:
+        result = build(
+            out, seed=seed, years=years, per_year=per_year, render=0 if no_render else render, workers=workers
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write the world to {out}: {exc.strerror or exc}") from None
     typer.echo(
         f"wrote {result['counts']['letters']} letters, {result['counts']['staff']} staff, "
         f"{result['counts']['organisations']} organisations to {out} (oracle_top1={result['oracle_top1']})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from data.generator.register import Generator
@@ -24,6 +25,8 @@ def build(out: Path, *, seed: int, years: int, per_year: int, render: int = 0, w
         "end": gen.end.isoformat(),
     }
     data = summary(gen, rows, stats, params)
+    if (out / "rendered").exists():
+        shutil.rmtree(out / "rendered")  # no stale files from an earlier run in the manifest's folder
     if render:
         from data.generator.render import render_sample
 
