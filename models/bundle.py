@@ -48,6 +48,7 @@ class Bundle:
         card_models: dict | None = None,
         abstain_threshold: float = 0.0,
         manifest: dict | None = None,
+        deadline_rules: dict | None = None,
     ):
         self.ranker = ranker
         self.staff = staff
@@ -57,6 +58,7 @@ class Bundle:
         self.card_models = card_models or {}
         self.abstain_threshold = abstain_threshold
         self.manifest = manifest or {}
+        self.deadline_rules = deadline_rules
 
     @property
     def version(self) -> str | None:
@@ -189,6 +191,11 @@ class Bundle:
         part.mkdir(parents=True)
         manifest = {**self.manifest, "format_version": FORMAT_VERSION}
         joblib.dump(self, part / PAYLOAD, compress=3)
+        if self.deadline_rules:
+            # Plain JSON beside the model: the deadline stage reads it without loading the bundle.
+            (part / "deadline_rules.json").write_text(
+                json.dumps(self.deadline_rules, ensure_ascii=False), "utf-8"
+            )
         manifest["bundle_bytes"] = (part / PAYLOAD).stat().st_size
         (part / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), "utf-8")
         self.manifest = manifest

@@ -24,6 +24,7 @@ from pipeline.document import Document
 
 APPEAL_KINDS = frozenset({"citizen_appeal", "collective_appeal"})
 RULES_ENV = "DOCKET_DEADLINE_RULES"
+LEARNT_RULES = "deadline_rules.json"  # written by `docket train` into the promoted bundle
 
 _MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 _DATE = rf"(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|«?\d{{1,2}}»?\s+(?:{_MONTHS})\s+\d{{4}})"  # 15.12.2025 | «15» декабря 2025
@@ -43,6 +44,9 @@ class DeadlineRules:
 
     appeal_days: int = 30
     forward_days: int = 7
+    explicit_margin_days: int = (
+        0  # the control date is set this many days before a deadline the letter states
+    )
     terms: dict[str, int | None] = field(
         default_factory=lambda: {
             "deputy_request": 30,
@@ -69,8 +73,17 @@ class DeadlineRules:
         return cls(
             appeal_days=int(raw.get("appeal_days", base.appeal_days)),
             forward_days=int(raw.get("forward_days", base.forward_days)),
+            explicit_margin_days=int(raw.get("explicit_margin_days", base.explicit_margin_days)),
             terms=terms,
         )
+
+    def to_dict(self) -> dict:
+        return {
+            "appeal_days": self.appeal_days,
+            "forward_days": self.forward_days,
+            "explicit_margin_days": self.explicit_margin_days,
+            "terms": dict(self.terms),
+        }
 
 
 @lru_cache(maxsize=4)
@@ -144,11 +157,14 @@ def compute_deadline(
     rules: DeadlineRules | None = None,
 ) -> Deadline | None:
     """The control deadline for a letter registered on `registered` (default: today)."""
-    rules = rules or _rules_from_env(os.environ.get(RULES_ENV) or None)
+    rules = rules or _rules_from_env(os.environ.get(RULES_ENV) or _learnt_rules_path())
     registered = registered or _registered_from_metadata(document) or date.today()
     kind = _card_value(card, "doc_kind")
 
     chosen = explicit_deadline(document.text or "", registered)
+    if chosen is not None and chosen[1] == "explicit_date" and rules.explicit_margin_days:
+        earlier = chosen[0] - timedelta(days=rules.explicit_margin_days)
+        chosen = (max(earlier, registered), f"explicit_date-{rules.explicit_margin_days}d")
     if chosen is None:
         if kind in APPEAL_KINDS and document.metadata.get("out_of_competence"):
             chosen = (registered + timedelta(days=rules.forward_days), f"59-FZ:forward_{rules.forward_days}d")
@@ -164,6 +180,18 @@ def compute_deadline(
     if moved != day:
         rule += "+previous_working_day"
     return Deadline(date=moved, rule=rule)
+
+
+def _learnt_rules_path() -> str | None:
+    """The rules `docket train` learnt from the register, in the promoted bundle (plain JSON)."""
+    from docket.settings import get_settings
+
+    models = get_settings().resolved_models_dir
+    pointer = models / "current"
+    if not pointer.is_file():
+        return None
+    path = models / pointer.read_text("utf-8").strip() / LEARNT_RULES
+    return str(path) if path.is_file() else None
 
 
 def _registered_from_metadata(document: Document) -> date | None:

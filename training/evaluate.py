@@ -75,7 +75,7 @@ def _rate(values: list[bool]) -> float | None:
 
 def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3) -> dict:
     """All figures for the rows of `frame` (already restricted to the held-out period)."""
-    from pipeline.deadline import compute_deadline
+    from pipeline.deadline import DeadlineRules, compute_deadline
 
     rows = frame.to_dict("records")
     labelled = [r for r in rows if _clean(r.get("executor_id"))]
@@ -128,7 +128,8 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
             k: {"top1": _rate(v), "n": len(v)} for k, v in sorted(groups.items())
         }
 
-    report.update(_deadlines(labelled, compute_deadline))
+    rules = DeadlineRules(**bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
+    report.update(_deadlines(labelled, compute_deadline, rules))
     report.update(_resolutions(bundle, labelled, ranked, records))
     if baseline is not None:
         proba = baseline.predict_proba(records)
@@ -139,10 +140,10 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     return report
 
 
-def _deadlines(rows: list[dict], compute_deadline) -> dict:
+def _deadlines(rows: list[dict], compute_deadline, rules=None) -> dict:
     verdicts, by_rule = [], defaultdict(list)
     for row in rows:
-        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]))
+        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]), rules)
         predicted = due.date.isoformat() if due else None
         truth = as_date(row.get("deadline"))
         verdict = field_correct("deadline", predicted, truth.isoformat() if truth else None)
@@ -170,8 +171,9 @@ def _values(row: dict, deadline: date | None) -> dict:
 def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict]) -> dict:
     """End to end (suggested executors, computed deadline, inferred author) and given the register's
     executors, deadline and author (the drafter alone)."""
-    from pipeline.deadline import compute_deadline
+    from pipeline.deadline import DeadlineRules, compute_deadline
 
+    rules = DeadlineRules(**bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
     template, full, template_given, full_given = [], [], [], []
     matrix = bundle.ranker.vectorizer_.transform(records)
     for position, (row, rank, record) in enumerate(zip(rows, ranked, records, strict=True)):
@@ -180,7 +182,7 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
         if truth is None:
             continue
         kind, topic = _clean(row.get("doc_kind")), _clean(row.get("topic_code"))
-        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]))
+        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]), rules)
         ids = [rank[0][0]] if rank else []
         if ids:
             ids += [

@@ -15,6 +15,7 @@ from models.features import record_from_row
 from models.history import CoexecutorModel, SimilarLetters
 from models.resolution import ResolutionDrafter
 from models.staff import StaffDirectory
+from training.deadline_rules import learn_deadline_rules
 from training.evaluate import evaluate_frame
 from training.register import Register, data_hash, time_split
 
@@ -76,6 +77,7 @@ def fit_bundle(
         drafter=drafter,
         card_models=_card_models(train) if card_models else {},
         abstain_threshold=ranker.abstain_threshold(0.9),
+        deadline_rules=learn_deadline_rules(rows).to_dict(),
     )
     baseline = BaselineExecutor().fit(records[-params["max_rows"] :], y[-params["max_rows"] :])
     return bundle, baseline
