@@ -46,13 +46,15 @@ def run(results_dir: Path) -> dict:
     results_dir.mkdir(parents=True, exist_ok=True)
     out: dict = {"field_accuracy_generated": None, "field_accuracy_realworld": None}
     world = _world(results_dir)
+    bundle = None
     if world is not None:
         started = time.perf_counter()
         older, _ = split_by_time(load_register(world))
         models = fit_card_models(older)
+        bundle = SimpleNamespace(card_models=models)
         fit_s = time.perf_counter() - started
         started = time.perf_counter()
-        generated = evaluate_cards(world, bundle=SimpleNamespace(card_models=models))
+        generated = evaluate_cards(world, bundle=bundle)
         eval_s = time.perf_counter() - started
         files = generated.get("files") or {}
         out.update(
@@ -74,7 +76,7 @@ def run(results_dir: Path) -> dict:
             }
         )
     if (REALWORLD / "appeals.jsonl").exists():
-        real = evaluate_realworld(REALWORLD)
+        real = evaluate_realworld(REALWORLD, bundle=bundle)
         out.update(
             {
                 "field_accuracy_realworld": real["overall"],

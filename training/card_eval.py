@@ -354,8 +354,11 @@ def realworld_truth(card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def evaluate_realworld(path: Path | str, directory_path: Path | str | None = None) -> dict[str, Any]:
-    """Card accuracy on the real development set (appeals.jsonl and, for the directory, orgs.jsonl)."""
+def evaluate_realworld(
+    path: Path | str, directory_path: Path | str | None = None, bundle: Any = None
+) -> dict[str, Any]:
+    """Card accuracy on the real development set (appeals.jsonl and, for the directory, orgs.jsonl), with a
+    model bundle's card classifiers when one is given (trained on generated data, never on this set)."""
     from docket.settings import get_settings
     from pipeline.card import extract_card
     from pipeline.card.directory import read_directory
@@ -366,7 +369,7 @@ def evaluate_realworld(path: Path | str, directory_path: Path | str | None = Non
     folder = path if path.is_dir() else path.parent
     appeals = folder / "appeals.jsonl" if path.is_dir() else path
     orgs = Path(directory_path) if directory_path else folder / "orgs.jsonl"
-    resources = Resources(directory=read_directory(orgs) if orgs.is_file() else None)
+    resources = Resources(directory=read_directory(orgs) if orgs.is_file() else None, bundle=bundle)
     tally = _Tally()
     details = []
     for line in appeals.read_text(encoding="utf-8").splitlines():
