@@ -30,7 +30,7 @@ QUERIES_FOR_LATENCY = 300
 PIPELINE_CARD_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_CARD_QUERIES", "600"))
 PIPELINE_CARD_EVERY = 3
 RENDERED_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_RENDERED", "80"))
-SEED = 5
+SEED = 11  # not the world the thresholds were developed on (seed 5)
 
 
 def _rss_mb() -> float:

@@ -12,6 +12,7 @@ from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
 
 NEAR_TEXT = 0.85  # text similarity alone that makes a near duplicate
+NEAR_TEXT_OTHER_REFERENCE = 0.9  # the same sender's letter under another outgoing number
 NEAR_WITH_REFERENCE = 0.45  # enough when correspondent, outgoing number and date all agree
 REPEAT_QUESTION = 0.35  # word overlap of the two appeals' content that counts as the same question
 FACTS_AGREE = 0.6  # below it two similar texts state different figures: different letters
@@ -177,7 +178,10 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
             document_id=doc_id, kind="repeat_appeal", score=round(similarity, 4), reason=reason
         )
     # a look-alike shares the template but states other figures (a monthly report, a follow-up)
-    if similarity >= NEAR_TEXT and agree >= FACTS_AGREE:
+    # two numbers from one sender: a re-send keeps the body, a new letter on the same template does not
+    other_reference = bool(query.reference_key and row["reference_key"]) and not same_reference
+    needed = NEAR_TEXT_OTHER_REFERENCE if other_reference and same_correspondent else NEAR_TEXT
+    if similarity >= needed and agree >= FACTS_AGREE:
         reason = f"text {similarity:.0%} similar"
         if same_reference:
             reason = f"same outgoing № {row['outgoing_number']}; " + reason
