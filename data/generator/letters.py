@@ -57,6 +57,12 @@ def typo(text: str, rng: random.Random, rate: float) -> str:
     return "".join(chars)
 
 
+def o_about(about: str, capital: bool = False) -> str:
+    """«о перебоях …», «об установке …»: the preposition before a vowel is «об»."""
+    word = "об" if about[:1].lower() in "аоуэиы" else "о"
+    return f"{word.capitalize() if capital else word} {about}"
+
+
 def fill(template: str, slots: dict[str, str]) -> str:
     return template.format_map(slots)
 
@@ -79,6 +85,8 @@ def base_slots(rng: random.Random, topic, day: dt.date, place: dict) -> dict[str
     count = rng.randint(3, 60)
     return {
         "about": topic.about,
+        "o_about": o_about(topic.about),
+        "O_about": o_about(topic.about, capital=True),
         "name": topic.name[0].lower() + topic.name[1:],
         "name_gen_hint": topic.name[0].lower() + topic.name[1:],
         "theme_gen": f"в сфере «{topic.theme.lower()}»",

@@ -29,6 +29,7 @@ from data.generator.letters import (
     Letter,
     base_slots,
     citizen_letter,
+    o_about,
     org_letter,
     paragraphs,
     period_text,
@@ -324,7 +325,7 @@ class Generator:
             explicit = add_working_days(day, 5) if closing == 1 else day + dt.timedelta(days=30)
         elif kind in ("request", "instruction"):
             due = add_working_days(day, rng.randint(5, 25))
-            slots["deadline"] = format_date(due, rng.choice([0, 1, 4]))
+            slots["deadline"] = format_date(due, rng.choice([0, 4]))
             bank = P.REQUEST_BODIES if kind == "request" else P.INSTRUCTION_BODIES
             body = paragraphs(rng, P.ORG_MIDDLE, slots, rng.randint(1, 3)) + paragraphs(rng, bank, slots, 1)
             res_kind = "report"
@@ -347,7 +348,7 @@ class Generator:
             res_kind = "info"
         elif kind == "other":
             body = [rng.choice([
-                f"Выражаем благодарность за содействие в решении вопроса о {topic.about}.",
+                f"Выражаем благодарность за содействие в решении вопроса {o_about(topic.about)}.",
                 f"Поздравляем с профессиональным праздником и благодарим за плодотворное сотрудничество в сфере «{topic.theme.lower()}».",
                 "Направляем для сведения копию документа, поступившего в наш адрес.",
             ])]  # fmt: skip
@@ -360,11 +361,11 @@ class Generator:
             ]
             body += paragraphs(rng, P.ORG_CLOSINGS, slots, 1)
             res_kind = rng.choice(["consider_answer", "consider_answer", "proposals", "work", "info"])
-        subject = rng.choice([f"О {topic.about}", f"О {topic.about}", f"По вопросу о {topic.about}",
-                              f"О направлении информации о {topic.about}"])  # fmt: skip
+        subject = rng.choice([o_about(topic.about, True), o_about(topic.about, True), f"По вопросу {o_about(topic.about)}",
+                              f"О направлении информации {o_about(topic.about)}"])  # fmt: skip
         if kind == "invitation":
             subject = rng.choice(
-                ["О проведении совещания", "О приглашении", f"О совещании по вопросу о {topic.about}"]
+                ["О проведении совещания", "О приглашении", f"О совещании по вопросу {o_about(topic.about)}"]
             )
         reply = None
         reply_doc = None
@@ -444,7 +445,11 @@ class Generator:
         }  # fmt: skip
         short_name = topic.name[0].lower() + topic.name[1:]
         fields["summary"] = rng.choice(
-            [f"По вопросу: {short_name}", f"О {topic.about}", f"О {topic.about} по адресу: {citizen.street}"]
+            [
+                f"По вопросу: {short_name}",
+                o_about(topic.about, True),
+                f"{o_about(topic.about, True)} по адресу: {citizen.street}",
+            ]
         )
         fields["subject"] = ""
         channel = self.pick(CHANNELS["citizen"])
