@@ -11,6 +11,7 @@ from test_training_world import build_world
 from docket.errors import IncompatibleModel, InputError, ModelNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # trains in subprocesses (MLflow included): ~1 minute on a busy machine
 
 
 def docket(*args: str, home: Path) -> subprocess.CompletedProcess:
