@@ -17,7 +17,7 @@ from typing import Any
 
 from docket.errors import IncompatibleModel, ModelNotFound
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 PAYLOAD = "model.joblib"
 CURRENT = "current"

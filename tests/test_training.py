@@ -9,6 +9,7 @@ import pytest
 from test_training_world import build_world
 
 from docket.errors import IncompatibleModel, InputError, ModelNotFound
+from models.bundle import FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow  # trains in subprocesses (MLflow included): ~1 minute on a busy machine
@@ -39,7 +40,7 @@ def trained(tmp_path_factory):
 def test_train_writes_a_versioned_bundle_logs_to_mlflow_and_promotes(trained):
     home, _, result = trained
     manifest = json.loads((home / "bundle" / "manifest.json").read_text("utf-8"))
-    assert manifest["format_version"] == 1 and manifest["data_hash"] and manifest["libraries"]["scikit-learn"]
+    assert manifest["format_version"] == FORMAT_VERSION and manifest["data_hash"] and manifest["libraries"]["scikit-learn"]
     assert manifest["train_end"] < manifest["test_start"]
     assert "executor_top1" in manifest["metrics"] and "baseline_executor_top1" in manifest["metrics"]
     assert (home / "models" / "current").read_text().strip() == manifest["version"]
