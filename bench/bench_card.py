@@ -54,7 +54,7 @@ def run(results_dir: Path) -> dict:
         bundle = SimpleNamespace(card_models=models)
         fit_s = time.perf_counter() - started
         started = time.perf_counter()
-        generated = evaluate_cards(world, bundle=bundle)
+        generated = evaluate_cards(world, bundle=bundle, max_texts=1000)
         eval_s = time.perf_counter() - started
         files = generated.get("files") or {}
         out.update(
