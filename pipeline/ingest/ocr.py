@@ -15,6 +15,7 @@ from pathlib import Path
 from docket.errors import CorruptDocument, LimitExceeded
 
 MIN_SKEW_DEG = 0.3
+SPARSE_WORDS = 40  # fewer words than this on a noisy page: try plain Otsu as well
 MAX_SKEW_DEG = 6.0
 WEAK_CONFIDENCE = 55.0  # mean word confidence (0-100) below which the page may be rotated
 UNEVEN_BACKGROUND = 45  # grey levels between light and dark paper: use adaptive thresholding
@@ -242,17 +243,32 @@ def ocr_page(task: OcrTask) -> OcrResult:
         gray, full = _rotate(full_image(), result.skew), True
         path = f"{stem}-deskewed.pgm"
         _write(path, gray)
-    words, result.width, result.height = _tesseract(path, task, result.adaptive)
-    if not result.adaptive and _weak(words):
+    sauvola = result.adaptive
+    words, result.width, result.height = _tesseract(path, task, sauvola)
+    if result.adaptive:
+        # On grey, speckled paper Tesseract is fragile: each of Sauvola on the page and Otsu on a
+        # median-filtered page fails badly on some pages. Read both, keep the better reading.
+        image = cv2.medianBlur(full_image(), 3)
+        filtered = f"{stem}-median.pgm"
+        _write(filtered, image)
+        second, width, height = _tesseract(filtered, task, False)
+        if _score(second) > _score(words):
+            words, path, gray, full, sauvola = second, filtered, image, True, False
+        elif len(words) < SPARSE_WORDS:
+            third, width, height = _tesseract(path, task, False)
+            if _score(third) > _score(words):
+                words, sauvola = third, False
+    elif _weak(words):
         second, width, height = _tesseract(path, task, True)
         if _score(second) > _score(words):
-            words, result.adaptive = second, True
+            words, sauvola = second, True
     if _weak(words) or _sideways(words):
-        rotation = _osd_rotation(path, task)
+        # OSD misses some turned pages on noisy paper; upside down is the usual scanning mistake.
+        rotation = _osd_rotation(path, task) or (180 if _weak(words) else 0)
         if rotation:
             turned_path = f"{stem}-rotated.pgm"
             _write(turned_path, _rotate(full_image(), rotation))
-            second, width, height = _tesseract(turned_path, task, result.adaptive)
+            second, width, height = _tesseract(turned_path, task, sauvola)
             if _score(second) > _score(words):
                 words, result.rotation, result.width, result.height = second, rotation, width, height
     result.words = words
