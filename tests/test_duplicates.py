@@ -318,3 +318,23 @@ def test_band_index_finds_similar_signatures_across_merges(monkeypatch):
     assert index.query(signatures[11]) == ["d11"]
     index.add(["d3"], rng.integers(0, 2**32, (1, 64), dtype=np.uint32))  # re-added with other content
     assert "d3" not in index.query(signatures[3]) and len(index) == 12
+
+
+def test_same_sender_same_template_other_subject_is_not_near(tmp_path):
+    idx = open_index(f"sqlite:///{tmp_path / 't.sqlite3'}", "org-a")
+    template = (
+        "Законодательное Собрание области. Исх. № {n}. Депутатский запрос. О {topic}. В мой адрес поступило "
+        "коллективное обращение избирателей о {topic}. Прошу рассмотреть вопрос и принять меры. Жители "
+        "неоднократно обращались в связи с ситуацией, в том числе в органы прокуратуры. {detail}"
+    )
+    first = template.format(
+        n="08-17/1567", topic="работе такси", detail="Маршрут и расписание остаются главной проблемой."
+    )
+    second = template.format(
+        n="08-17/1700", topic="налоговых льготах", detail="Дотация и субвенция распределяются неравномерно."
+    )
+    idx.add(letter_record("first", text=first, outgoing_number="08-17/1567", outgoing_date=None))
+    query = letter_record("second", text=second, outgoing_number="08-17/1700", outgoing_date=None)
+    assert idx.match(query) == []
+    resent = letter_record("resent", text=first.replace("1567", "1580"), outgoing_number="08-17/1580")
+    assert kinds(idx.match(resent)) == {"first": "near"}
