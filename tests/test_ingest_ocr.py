@@ -61,3 +61,26 @@ def test_two_page_scan_with_an_upside_down_page():
     for page in document.pages:
         assert cer(EXPECTED, page.text) <= 0.02, page.text
     assert os.environ["OMP_THREAD_LIMIT"] == "1"
+
+
+@pytest.mark.slow
+def test_email_with_a_two_page_tiff_scan_attached():
+    import io
+    from email.message import EmailMessage
+
+    from PIL import Image
+
+    frames = [Image.open(io.BytesIO(letter_image(dpi=200))).convert("L") for _ in range(2)]
+    tiff = io.BytesIO()
+    frames[0].save(tiff, format="TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    message = EmailMessage()
+    message["From"] = "priemnaya@minobr.example.ru"
+    message["To"] = "office@adm.example.ru"
+    message["Subject"] = "Скан письма"
+    message.set_content("Направляем скан письма.")
+    message.add_attachment(tiff.getvalue(), maintype="image", subtype="tiff", filename="скан.tif")
+    document = ingest_bytes(bytes(message), "mail.eml")
+    assert [p.origin for p in document.pages] == [None, "скан.tif", "скан.tif"]
+    assert [p.ocr for p in document.pages] == [False, True, True]
+    for page in document.pages[1:]:
+        assert cer(EXPECTED, page.text) <= 0.02, page.text
