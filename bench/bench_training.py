@@ -2,7 +2,8 @@
 size, and executor/resolution latency per letter with the trained bundle.
 
 The register is generated once with `docket generate` (5 years × 20,000 letters, no rendering) and cached
-under the results directory's `cache/`; set DOCKET_BENCH_ROWS_PER_YEAR to use a smaller one.
+under the results directory's `cache/`; set DOCKET_BENCH_ROWS_PER_YEAR to use a smaller one, or
+DOCKET_BENCH_WORLD to an existing world directory.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _latency(bundle_dir: Path, world: Path, n: int = 200) -> dict:
 def run(results_dir: Path) -> dict:
     results_dir = Path(results_dir)
     per_year = int(os.environ.get("DOCKET_BENCH_ROWS_PER_YEAR", "20000"))
-    cache = results_dir / "cache" / f"world-5y-{per_year}"
+    cache = Path(os.environ.get("DOCKET_BENCH_WORLD") or results_dir / "cache" / f"world-5y-{per_year}")
     docket = [sys.executable, "-m", "docket.cli"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1", "DOCKET_HOME": str(results_dir / "cache" / "home")}
     if not (cache / "register.parquet").is_file() and not (cache / "register.csv").is_file():
