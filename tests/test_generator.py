@@ -347,3 +347,34 @@ def test_committed_samples_cover_every_format_and_match_ground_truth(tmp_path):
         elif m["format"] in ("png", "tiff"):
             with Image.open(path) as img:
                 img.verify()
+
+
+def test_cli_writes_a_small_world(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "w"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "docket.cli",
+            "generate",
+            "--out",
+            str(out),
+            "--seed",
+            "3",
+            "--years",
+            "1",
+            "--per-year",
+            "40",
+            "--no-render",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "oracle_top1" in result.stdout
+    data = json.loads((out / "world.json").read_text(encoding="utf-8"))
+    assert data["parameters"] == {"seed": 3, "years": 1, "per_year": 40, "render": 0, "end": "2025-12-31"}
+    assert not (out / "rendered").exists()
