@@ -160,6 +160,8 @@ def _print_summary(report: dict) -> None:
     for key in (
         "executor_top1",
         "executor_top3",
+        "executor_top1_without_topic",
+        "executor_top3_without_topic",
         "baseline_executor_top1",
         "baseline_executor_top3",
         "oracle_top1",

@@ -95,6 +95,12 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     report["executor_top1"] = _rate(top1)
     report["executor_top3"] = _rate([h[1] for h in hits])
 
+    # The card extractor may miss the topic: the same letters with it removed.
+    blind = bundle.rank([{**r, "topic_code": None} for r in records], days, top_k=3, abstain=False)
+    blind_hits = [executor_hits([sid for sid, _, _ in rank], t) for rank, t in zip(blind, truth, strict=True)]
+    report["executor_top1_without_topic"] = _rate([h[0] for h in blind_hits])
+    report["executor_top3_without_topic"] = _rate([h[1] for h in blind_hits])
+
     confidence = np.array([rank[0][1] if rank else 0.0 for rank in ranked])
     order = np.argsort(-confidence)
     correct_sorted = np.array(top1)[order]
