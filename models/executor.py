@@ -177,13 +177,13 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        alpha: float = 2e-6,
+        alpha: float = 5e-5,
         max_iter: int = 6,
         refresh_epochs: int = 2,
         half_life_days: float | None = 90.0,
         table_half_life_days: float | None = 60.0,
         table_key: str = "topic_code",
-        field_dropout: float = 0.25,
+        field_dropout: float = 0.5,
         calibration_fraction: float = 0.1,
         max_rows: int | None = 60_000,
         use_char: bool = True,
@@ -299,7 +299,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
     def _choose_weight(self, p_linear, p_table, known, index) -> float:
         rows = np.arange(len(index))
         best, best_loss = 0.0, np.inf
-        for weight in (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        for weight in (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0):
             mixed = self._mix(p_linear, p_table, known, weight)
             accuracy = (mixed.argmax(axis=1) == index).mean()
             loss = -np.log(mixed[rows, index] + 1e-9).mean()

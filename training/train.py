@@ -20,10 +20,10 @@ from training.evaluate import evaluate_frame
 from training.register import Register, data_hash, time_split
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "alpha": 2e-6,
+    "alpha": 5e-5,
     "max_iter": 6,
     "half_life_days": 90.0,
-    "field_dropout": 0.25,
+    "field_dropout": 0.5,
     "max_rows": 60_000,
     "use_char": False,
     "lemmatize": False,
