@@ -190,9 +190,11 @@ def field_views(
 
 
 def review_groups(views: list[FieldView]) -> list[tuple[str, list[FieldView]]]:
-    """Fields to check (lowest confidence first), then found fields, then fields not found."""
+    """Fields to check, then found fields, each lowest confidence first; then fields not found."""
     check = sorted((v for v in views if v.needs_review), key=lambda v: v.confidence or 0.0)
-    found = [v for v in views if v.confidence is not None and not v.needs_review]
+    found = sorted(
+        (v for v in views if v.confidence is not None and not v.needs_review), key=lambda v: v.confidence
+    )
     missing = [v for v in views if v.confidence is None]
     groups = [("Проверьте", check), ("Распознано", found), ("Не найдено", missing)]
     return [(title, fields) for title, fields in groups if fields]
