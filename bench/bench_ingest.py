@@ -161,6 +161,7 @@ def measure(world: Path) -> dict[str, Any]:
     failures: list[str] = []
     per_file: list[dict[str, Any]] = []
     by_noise: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    cpu_by_noise: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     pages = 0
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         for row in _read_rows(world):
@@ -174,7 +175,6 @@ def measure(world: Path) -> dict[str, Any]:
                 continue
             pages += len(document.pages)
             noise = (row.get("noise") or "").strip().lower()
-            kind = "clean" if noise in CLEAN_NOISE else "noisy"
             scanned = document.ocr_used
             if document.media_type == "application/pdf" and not scanned:
                 bucket = "text_pdf"
@@ -197,8 +197,10 @@ def measure(world: Path) -> dict[str, Any]:
                     bare_text.append(text)
                     times["bare_s"] += seconds
                     cpu["bare"] += cpu_seconds
+                    cpu_by_noise[noise or "none"][1] += cpu_seconds
                 times["docket_ocr_s"] += elapsed
                 cpu["docket"] += cpu_used
+                cpu_by_noise[noise or "none"][0] += cpu_used
                 times["ocr_pages"] += len(document.pages)
                 d = _distances(truth, "\n".join(bare_text))
                 bare[0] += d[0]
@@ -222,7 +224,7 @@ def measure(world: Path) -> dict[str, Any]:
                     "seconds": round(elapsed, 3),
                 }
             )
-            group = groups[(row.get("format") or document.media_type, kind)]
+            group = groups[(row.get("format") or document.media_type, noise or "none")]
             for i, value in enumerate((*d, 1, len(document.pages))):
                 group[i] += value
             buckets[bucket][0] += d[0]
@@ -260,6 +262,9 @@ def measure(world: Path) -> dict[str, Any]:
             ]
         ),
         "overhead_vs_tesseract": round(cpu["docket"] / cpu["bare"], 3) if cpu["bare"] else None,
+        "overhead_vs_tesseract_by_noise": {
+            level: round(pair[0] / pair[1], 3) for level, pair in sorted(cpu_by_noise.items()) if pair[1]
+        },
         "overhead_vs_tesseract_wall": round(times["docket_ocr_s"] / times["bare_s"], 3)
         if times["bare_s"]
         else None,
@@ -300,6 +305,7 @@ def run(results_dir: Path) -> dict[str, Any]:
         "cer_bare_tesseract",
         "cer_docket_on_same_scans",
         "overhead_vs_tesseract",
+        "overhead_vs_tesseract_by_noise",
         "overhead_vs_tesseract_wall",
         "ocr_s_per_page",
         "bare_tesseract_s_per_page",
