@@ -285,12 +285,22 @@ def measure(world: Path) -> dict[str, Any]:
     }
 
 
+def _seed(world: Path, source: str) -> int | None:
+    """The generator's seed, from the world's own record when the world was given."""
+    if source != "given":
+        return SEED
+    try:
+        return json.loads((world / "world.json").read_text(encoding="utf-8")).get("seed")
+    except (OSError, ValueError):
+        return None
+
+
 def run(results_dir: Path) -> dict[str, Any]:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     with tempfile.TemporaryDirectory(prefix="bench-ingest-world-") as tmp:
         world, source = world_dir(Path(tmp))
         result = measure(world)
-    result = {"generated_seed": SEED if source != "given" else None, "source": source, **result}
+    result = {"generated_seed": _seed(world, source), "source": source, "world": str(world), **result}
     print(f"{'format':<28}{'noise':<8}{'files':>6}{'pages':>6}{'CER':>8}{'WER':>8}")
     for g in result["by_format"]:
         print(
