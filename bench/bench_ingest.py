@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 SEED = 7
-RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "60"))
-MAX_FILES = int(os.environ.get("DOCKET_BENCH_INGEST_MAX_FILES", "60"))
+RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "80"))
+MAX_FILES = int(os.environ.get("DOCKET_BENCH_INGEST_MAX_FILES", "100"))
 REPEAT = int(os.environ.get("DOCKET_BENCH_INGEST_REPEAT", "2"))  # best of N for timings
 CLEAN_NOISE = {"", "0", "0.0", "none", "clean", "no"}
 # The generator renders no noise-free scans; its lightest level counts as clean for `cer_clean`.
