@@ -77,6 +77,9 @@ class Processor:
     ) -> Suggestion:
         timer = timer or _Timer()
         res = self.resources
+        if registered is not None:
+            # The executor and resolution stages read availability and the deadline from this date.
+            document.metadata["registered"] = registered.isoformat()
         card = timer.run("card", extract_card, document, res)
         duplicates = timer.run("duplicates", find_duplicates, document, card, res.duplicate_index)
         due = timer.run("deadline", deadline.compute_deadline, document, card, registered)
@@ -102,9 +105,12 @@ class Processor:
         document = timer.run("ingest", ingest_path, path, self.settings)
         return self.process_document(document, timer=timer, **kwargs)
 
-    def process_bytes(self, data: bytes, file_name: str | None = None, **kwargs) -> Suggestion:
+    def process_bytes(
+        self, data: bytes, file_name: str | None = None, *, metadata: dict | None = None, **kwargs
+    ) -> Suggestion:
         timer = _Timer()
         document = timer.run("ingest", ingest_bytes, data, file_name, self.settings)
+        document.metadata.update(metadata or {})
         return self.process_document(document, timer=timer, **kwargs)
 
     def process_text(self, text: str, *, metadata: dict | None = None, **kwargs) -> Suggestion:
