@@ -72,7 +72,21 @@ class Assigner:
                 who = min(people, key=lambda p: (self.load[(p, week[0], week[1])], p))
         if who is None:
             who = self._present(self._head(unit_id, day), day)
+        if who is None:
+            # Every seat of the unit is vacant that day (turnover): the letter goes to whoever else handles
+            # the topic, and at worst to the longest-serving employee, as a clerk would route it upward.
+            who, unit_id = self._fallback(topic, day, unit_id)
         return who, unit_id
+
+    def _fallback(self, topic: Topic, day: dt.date, unit_id: str) -> tuple[str, str]:
+        for other in unit_at(self.world, topic, day):
+            who = self._present(self._head(other, day), day) or next(
+                iter(self._unit_people(other, day)), None
+            )
+            if who:
+                return who, other
+        employed = sorted((st.hired, sid) for sid, st in self.world.staff.items() if self.employed(sid, day))
+        return employed[0][1], unit_id
 
     def choose(
         self,
