@@ -97,10 +97,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         _, counts = np.unique(y, return_counts=True)
         cv = min(self.calibration_cv, int(counts.min())) if len(counts) > 1 else 0
         if cv >= 2:
-            self.model_ = CalibratedClassifierCV(base, method=self.calibration_method, cv=cv)
+            # ensemble=False keeps one SVM (fitted on all rows) with a calibrator learnt from out-of-fold
+            # margins, instead of one SVM per fold: a third of the bundle size for the same calibration.
+            self.model_ = CalibratedClassifierCV(base, method=self.calibration_method, cv=cv, ensemble=False)
         else:
             self.model_ = base
         self.model_.fit(features, y)
+        _compact(self.model_)
         self.classes_ = self.model_.classes_
         return self
 
@@ -117,6 +120,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba([text])[0]
         best = int(proba.argmax())
         return str(self.classes_[best]), float(proba[best])
+
+
+def _compact(model) -> None:
+    """Store the linear models' weights as float32: half the size on disk, no visible change in scores."""
+    estimators = [c.estimator for c in getattr(model, "calibrated_classifiers_", [])] or [model]
+    for estimator in estimators:
+        if hasattr(estimator, "coef_"):
+            estimator.coef_ = np.asarray(estimator.coef_, dtype=np.float32)
 
 
 class TopicClassifier(TextClassifier):
