@@ -18,29 +18,15 @@ from pipeline.contract import CARD_FIELDS
 
 HOLDOUT_SHARE = 0.2
 COVERAGE_THRESHOLDS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-REGISTER_NAMES = ("register.parquet", "register.csv", "register.jsonl", "register.csv.gz")
 
 
 def load_register(world_dir: Path | str):
-    """The world's register as a DataFrame sorted by `reg_date`."""
+    """The world's register as a DataFrame sorted by `reg_date` (read the same way as `docket train`)."""
     import pandas as pd
 
-    from docket.errors import InputError
+    from training.register import find_register, read_table
 
-    world_dir = Path(world_dir)
-    path = (
-        world_dir
-        if world_dir.is_file()
-        else next((world_dir / n for n in REGISTER_NAMES if (world_dir / n).exists()), None)
-    )
-    if path is None:
-        raise InputError(f"no register ({', '.join(REGISTER_NAMES)}) in {world_dir}")
-    if path.suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    elif path.suffix == ".jsonl":
-        frame = pd.read_json(path, lines=True, dtype=False)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_table(find_register(Path(world_dir)))
     frame["reg_date"] = pd.to_datetime(frame["reg_date"]).dt.date
     return frame.sort_values("reg_date", kind="stable").reset_index(drop=True)
 
