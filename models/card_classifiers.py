@@ -105,11 +105,24 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.model_.fit(features, y)
         _compact(self.model_)
         self.classes_ = self.model_.classes_
+        self.platt_ = _platt_parameters(self.model_)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(self.vectorizer_.transform(self._cut(X)))
+        features = self.vectorizer_.transform(self._cut(X))
+        platt = getattr(self, "platt_", None)
+        if platt is None:
+            return self.model_.predict_proba(features)
+        # The same sigmoid-per-class and normalisation as CalibratedClassifierCV, in one vectorised step:
+        # sklearn calls each of the hundreds of topic calibrators separately (~25 ms a letter).
+        from scipy.special import expit
+
+        svm, a, b = platt
+        proba = expit(-(a * svm.decision_function(features) + b))
+        total = proba.sum(axis=1, keepdims=True)
+        uniform = np.full_like(proba, 1.0 / proba.shape[1])
+        return np.where(total > 0, proba / np.where(total > 0, total, 1.0), uniform)
 
     def predict(self, X) -> np.ndarray:
         proba = self.predict_proba(X)
@@ -120,6 +133,19 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba([text])[0]
         best = int(proba.argmax())
         return str(self.classes_[best]), float(proba[best])
+
+
+def _platt_parameters(model) -> tuple[Any, np.ndarray, np.ndarray] | None:
+    """(svm, a, b) of a one-model sigmoid calibration over three or more classes, else None."""
+    calibrated = getattr(model, "calibrated_classifiers_", None)
+    if not calibrated or len(calibrated) != 1 or calibrated[0].method != "sigmoid":
+        return None
+    svm, calibrators = calibrated[0].estimator, calibrated[0].calibrators
+    if len(model.classes_) < 3 or not np.array_equal(svm.classes_, model.classes_):
+        return None
+    a = np.array([c.a_ for c in calibrators], dtype=np.float64)
+    b = np.array([c.b_ for c in calibrators], dtype=np.float64)
+    return svm, a, b
 
 
 def _compact(model) -> None:
