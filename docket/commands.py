@@ -20,11 +20,17 @@ def process(
     register: Path | None = typer.Option(
         None, "--register", help="Register directory to check duplicates against."
     ),
+    channel: str | None = typer.Option(
+        None, "--channel", help="How the documents arrived (post, email, web_form, medo, courier, fax, …)."
+    ),
 ) -> None:
     """Process documents and print docket's suggestion for each."""
     from docket.settings import get_settings
+    from pipeline.contract import CHANNELS
     from pipeline.process import Processor
 
+    if channel is not None and channel not in CHANNELS:
+        raise DocketError(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
     settings = get_settings()
     if register is not None:
         settings = settings.model_copy(update={"register_path": register})
@@ -32,7 +38,8 @@ def process(
     failures = 0
     for path in paths:
         try:
-            suggestion = processor.process_path(path, include_words=words)
+            metadata = {"channel": channel} if channel else None
+            suggestion = processor.process_path(path, include_words=words, metadata=metadata)
         except DocketError as exc:
             failures += 1
             print(f"docket: error: {path}: {exc.message}", file=sys.stderr)

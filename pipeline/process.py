@@ -100,9 +100,10 @@ class Processor:
             model_version=res.model_version,
         )
 
-    def process_path(self, path: Path | str, **kwargs) -> Suggestion:
+    def process_path(self, path: Path | str, *, metadata: dict | None = None, **kwargs) -> Suggestion:
         timer = _Timer()
         document = timer.run("ingest", ingest_path, path, self.settings)
+        document.metadata.update(metadata or {})
         return self.process_document(document, timer=timer, **kwargs)
 
     def process_bytes(

@@ -121,3 +121,14 @@ def test_contract_json_schema_names_every_card_field():
     schema = Suggestion.model_json_schema()
     card_ref = schema["properties"]["card"]["$ref"].split("/")[-1]
     assert set(schema["$defs"][card_ref]["properties"]) == set(CARD_FIELDS)
+
+
+def test_channel_given_on_the_command_line_fills_the_card(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text(LETTER, encoding="utf-8")
+    result = run_cli("process", str(letter), "--json", "--channel", "courier")
+    assert result.returncode == 0, result.stderr
+    channel = json.loads(result.stdout)["card"]["channel"]
+    assert channel["value"] == "courier" and channel["source"] == "metadata"
+    bad = run_cli("process", str(letter), "--channel", "pigeon")
+    assert bad.returncode == 1 and "unknown channel" in bad.stderr and "Traceback" not in bad.stderr
