@@ -40,7 +40,11 @@ def trained(tmp_path_factory):
 def test_train_writes_a_versioned_bundle_logs_to_mlflow_and_promotes(trained):
     home, _, result = trained
     manifest = json.loads((home / "bundle" / "manifest.json").read_text("utf-8"))
-    assert manifest["format_version"] == FORMAT_VERSION and manifest["data_hash"] and manifest["libraries"]["scikit-learn"]
+    assert (
+        manifest["format_version"] == FORMAT_VERSION
+        and manifest["data_hash"]
+        and manifest["libraries"]["scikit-learn"]
+    )
     assert manifest["train_end"] < manifest["test_start"]
     assert "executor_top1" in manifest["metrics"] and "baseline_executor_top1" in manifest["metrics"]
     assert (home / "models" / "current").read_text().strip() == manifest["version"]
