@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from docket.errors import CorruptDocument, DocketError, EncryptedDocument, LimitExceeded
+from docket.errors import CorruptDocument, EncryptedDocument, LimitExceeded
 from pipeline.document import Page
 from pipeline.ingest.limits import MAX_ARCHIVE_ENTRIES, MAX_COMPRESSION_RATIO, Context
 
@@ -44,7 +44,7 @@ def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, ctx: Context)
 
 
 def extract_zip(data: bytes, ctx: Context, first_number: int = 1) -> tuple[list[Page], list[str]]:
-    from pipeline.ingest.extract import extract
+    from pipeline.ingest.extract import extract_nested
 
     pages: list[Page] = []
     warnings: list[str] = []
@@ -55,17 +55,11 @@ def extract_zip(data: bytes, ctx: Context, first_number: int = 1) -> tuple[list[
                 continue
             ctx.check_time()
             try:
-                with ctx.nested():
-                    found = extract(read_member(archive, member, ctx), name, ctx, first_number + len(pages))
-            except LimitExceeded:
-                raise
-            except DocketError as exc:
+                payload = read_member(archive, member, ctx)
+            except (EncryptedDocument, CorruptDocument) as exc:
                 warnings.append(f"{name}: {exc.message}")
                 continue
-            for page in found.pages:
-                page.origin = f"{name}/{page.origin}" if page.origin else name
-                pages.append(page)
-            warnings.extend(f"{name}: {w}" for w in found.warnings)
+            extract_nested(payload, name, ctx, first_number + len(pages), name, pages, warnings)
     if not pages:
         raise CorruptDocument(
             "the archive holds no readable document" + (f" ({'; '.join(warnings[:3])})" if warnings else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docket.errors import InputError, UnsupportedFormat
+from docket.errors import DocketError, InputError, LimitExceeded, UnsupportedFormat
 from pipeline.document import Block, Page
 from pipeline.ingest import sniff
 from pipeline.ingest.limits import Context
@@ -60,3 +60,32 @@ def extract(data: bytes, file_name: str | None, ctx: Context, first_number: int 
     check_readable(text)
     ctx.add_pages(1)
     return Extracted(sniff.TEXT, [text_page(text, first_number)])
+
+
+def extract_nested(
+    data: bytes,
+    name: str,
+    ctx: Context,
+    first_number: int,
+    label: str,
+    pages: list[Page],
+    warnings: list[str],
+) -> Extracted | None:
+    """Extract a part of a container (an e-mail attachment, a ZIP member) into `pages` and `warnings`.
+
+    A part that cannot be read becomes a warning and the rest of the container is kept; only a limit
+    (a bomb, the time budget) stops the whole document. Page origins are prefixed with the part's name.
+    """
+    try:
+        with ctx.nested():
+            found = extract(data, name, ctx, first_number)
+    except LimitExceeded:
+        raise
+    except DocketError as exc:
+        warnings.append(f"{label}: {exc.message}")
+        return None
+    for page in found.pages:
+        page.origin = f"{name}/{page.origin}" if page.origin else name
+        pages.append(page)
+    warnings.extend(f"{label}: {w}" for w in found.warnings)
+    return found

@@ -9,7 +9,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from docket.errors import CorruptDocument, DocketError, InputError, LimitExceeded
+from docket.errors import CorruptDocument, InputError
 from pipeline.document import Block, Page
 from pipeline.ingest.limits import Context
 from pipeline.ingest.text import decode_text
@@ -114,7 +114,7 @@ def _attachment_bytes(part: EmailMessage) -> bytes:
 
 
 def extract_email(data: bytes, ctx: Context, first_number: int = 1) -> tuple[list[Page], dict, list[str]]:
-    from pipeline.ingest.extract import extract
+    from pipeline.ingest.extract import extract_nested
 
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
@@ -143,19 +143,10 @@ def extract_email(data: bytes, ctx: Context, first_number: int = 1) -> tuple[lis
             continue
         ctx.add_unpacked(len(payload))
         names.append(name)
-        try:
-            with ctx.nested():
-                found = extract(payload, name, ctx, first_number=first_number + len(pages))
-        except LimitExceeded:
-            raise
-        except DocketError as exc:
-            warnings.append(f"attachment {name}: {exc.message}")
-            continue
-        for page in found.pages:
-            page.origin = f"{name}/{page.origin}" if page.origin else name
-            pages.append(page)
-        warnings.extend(f"attachment {name}: {w}" for w in found.warnings)
-        if found.metadata.get("email"):
+        found = extract_nested(
+            payload, name, ctx, first_number + len(pages), f"attachment {name}", pages, warnings
+        )
+        if found is not None and found.metadata.get("email"):
             meta.setdefault("attached_emails", []).append(found.metadata["email"])
     meta["attachments"] = names
     if defects:
