@@ -74,9 +74,12 @@ class Processor:
         registered: date | None = None,
         timer: _Timer | None = None,
         include_words: bool = False,
+        metadata: dict | None = None,
     ) -> Suggestion:
+        """Run the stages; `metadata` from the caller (channel, e-mail headers) overrides what ingest found."""
         timer = timer or _Timer()
         res = self.resources
+        document.metadata.update(metadata or {})
         if registered is not None:
             # The executor and resolution stages read availability and the deadline from this date.
             document.metadata["registered"] = registered.isoformat()
@@ -100,18 +103,14 @@ class Processor:
             model_version=res.model_version,
         )
 
-    def process_path(self, path: Path | str, *, metadata: dict | None = None, **kwargs) -> Suggestion:
+    def process_path(self, path: Path | str, **kwargs) -> Suggestion:
         timer = _Timer()
         document = timer.run("ingest", ingest_path, path, self.settings)
-        document.metadata.update(metadata or {})
         return self.process_document(document, timer=timer, **kwargs)
 
-    def process_bytes(
-        self, data: bytes, file_name: str | None = None, *, metadata: dict | None = None, **kwargs
-    ) -> Suggestion:
+    def process_bytes(self, data: bytes, file_name: str | None = None, **kwargs) -> Suggestion:
         timer = _Timer()
         document = timer.run("ingest", ingest_bytes, data, file_name, self.settings)
-        document.metadata.update(metadata or {})
         return self.process_document(document, timer=timer, **kwargs)
 
     def process_text(self, text: str, *, metadata: dict | None = None, **kwargs) -> Suggestion:
