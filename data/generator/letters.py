@@ -28,6 +28,7 @@ class Letter:
     blocks: list[Block] = field(default_factory=list)
     layout: str = "stacked"  # stacked | two_column | form | forwarded
     pages_hint: int = 1
+    hidden: set[str] = field(default_factory=set)  # truths the page does not carry (the register blanks them)
 
     @property
     def text(self) -> str:
@@ -186,6 +187,7 @@ def org_letter(
     style = rng.randrange(3)
     if style == 0:
         ctext = f"Исп. {c_name}\n{c_phone}"
+        letter.hidden.add("sender_contact_email")
     elif style == 1:
         ctext = f"Исполнитель: {c_name}, тел. {c_phone}, {c_email}"
     else:
@@ -208,6 +210,7 @@ def citizen_letter(
     typo_rate: float,
     signers: list[str] | None = None,
     from_line: str | None = None,
+    email_shown: bool = False,
 ) -> Letter:
     letter = Letter(layout="stacked")
     letter.blocks.append(Block("addressee", "\n".join(addressee_lines)))
@@ -216,10 +219,16 @@ def citizen_letter(
     if rng.random() < 0.85:
         living = "проживающей по адресу: " if applicant.gender == "F" else "проживающего по адресу: "
         lines.append(rng.choice([living, living, "адрес: ", "", "Адрес для ответа: "]) + address)
+    else:
+        letter.hidden.add("applicant_address")
     if phone and rng.random() < 0.8:
         lines.append(rng.choice(["тел. ", "Тел.: ", "телефон ", "т. "]) + phone)
-    if email and rng.random() < 0.8:
+    else:
+        letter.hidden.add("applicant_phone")
+    if email and (email_shown or rng.random() < 0.8):
         lines.append(rng.choice(["e-mail: ", "эл. почта: ", ""]) + email)
+    else:
+        letter.hidden.add("applicant_email")
     letter.blocks.append(Block("from", "\n".join(lines)))
     if rng.random() < 0.6:
         title = P.APPEAL_TITLES[appeal_kind]
@@ -245,9 +254,14 @@ def webform_letter(
     topic,
     body: list[str],
     typo_rate: float,
+    addressee: str,
     platform: bool = False,
 ) -> Letter:
     letter = Letter(layout="form")
+    if not address:
+        letter.hidden.add("applicant_address")
+    if not phone:
+        letter.hidden.add("applicant_phone")
     style = 2 if platform else rng.randrange(2)
     if style == 0:
         head = [
@@ -255,6 +269,7 @@ def webform_letter(
             f"Обращение № {portal_number} от {submitted:%d.%m.%Y}",
         ]
         fields = [
+            f"Адресат: {addressee}",
             f"ФИО: {applicant.full}",
             f"Электронная почта: {email}",
             f"Телефон: {phone}" if phone else "",
@@ -269,9 +284,11 @@ def webform_letter(
             f"Поступило: {submitted:%d.%m.%Y} {rng.randint(8, 22):02d}:{rng.randint(0, 59):02d}",
         ]
         fields = [
+            f"Орган власти, адресат: {addressee}",
             f"Автор: {applicant.full}",
             f"E-mail: {email}",
             f"Телефон: {phone}" if phone else "",
+            f"Адрес: {address}" if address else "",
             f"Категория: {topic.theme}",
             f"Подкатегория: {topic.name}",
             "Описание:",
@@ -283,6 +300,7 @@ def webform_letter(
             f"Дата подачи: {format_date(submitted, 1)}",
         ]
         fields = [
+            f"Кому: {addressee}",
             f"Заявитель: {applicant.full}",
             f"Адрес для ответа: {email}",
             f"Контактный телефон: {phone}" if phone else "",

@@ -204,6 +204,10 @@ class Generator:
             ]
         return lines, person.short, sid
 
+    def addressee_nominative(self, key: str, day: dt.date) -> str:
+        _, person, position, _ = self.manager(key, day)
+        return f"{position} {person.short}"
+
     def out_number(self, org: Org, day: dt.date) -> tuple[str, str]:
         k = (org.org_id, day.year)
         n = self.org_counters.get(k, self.rng.randint(5, 400)) + self.rng.randint(1, 40)
@@ -462,14 +466,14 @@ class Generator:
             letter = webform_letter(rng, portal_number=portal, submitted=submitted,
                                     applicant=citizen.person, address=citizen.address if rng.random() < 0.6 else "",
                                     phone=citizen.phone, email=citizen.email, topic=topic, body=body, typo_rate=typo_rate,
-                                    platform=channel == "platform")  # fmt: skip
+                                    addressee=self.addressee_nominative(addr_key, day), platform=channel == "platform")  # fmt: skip
             fields["outgoing_number"] = portal
             fields["outgoing_date"] = submitted.isoformat()
         else:
             letter = citizen_letter(rng, addressee_lines=lines, applicant=citizen.person, address=citizen.address,
                                     phone=citizen.phone, email=citizen.email if channel != "post" or rng.random() < 0.5 else "",
                                     appeal_kind=appeal_kind, body=body, day=day - dt.timedelta(days=rng.randint(1, 6)),
-                                    typo_rate=typo_rate, signers=signers)  # fmt: skip
+                                    typo_rate=typo_rate, signers=signers, email_shown=channel == "email")  # fmt: skip
         if forward and kind == "citizen_appeal":
             letter, channel = self.forward_cover(day, topic, citizen, letter, fields, slots, lines)
         draft = Draft(
@@ -508,7 +512,8 @@ class Generator:
                                                "О рассмотрении обращения"]),
                            signatory=(position, sign_name), contact=contact, attachment_sheets=sheets,
                            greeting=None, layout="two_column" if rng.random() < 0.5 else "stacked", extra_body=body)  # fmt: skip
-        letter = Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + appeal.blocks, layout="forwarded")
+        letter = Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + appeal.blocks, layout="forwarded",
+                        hidden=cover.hidden | appeal.hidden)  # fmt: skip
         fields.update({
             "correspondent_id": org.org_id, "correspondent_name": org.full_name, "correspondent_variant": variant,
             "outgoing_number": number, "outgoing_date": sent.isoformat(), "forwarded_by_id": org.org_id,
@@ -526,7 +531,8 @@ class Generator:
             return None
         alt = {"email": ["post", "medo"], "post": ["email", "fax"], "medo": ["email"], "web_form": ["email"],
                "fax": ["post"], "courier": ["email"], "in_person": ["post"], "platform": ["email"]}[orig.channel]  # fmt: skip
-        letter = Letter(blocks=[Block(b.name, b.text) for b in orig.letter.blocks], layout=orig.letter.layout)
+        letter = Letter(blocks=[Block(b.name, b.text) for b in orig.letter.blocks], layout=orig.letter.layout,
+                        hidden=set(orig.letter.hidden))  # fmt: skip
         fields = dict(orig.fields)
         if orig.fields.get("correspondent_id") and rng.random() < 0.3:  # re-sent with a new number and date
             org = self._org_by_id[orig.fields["correspondent_id"]]
@@ -713,6 +719,8 @@ class Generator:
             text = d.letter.text
             row = {c: "" for c in COLUMNS}
             row.update({k: v for k, v in d.fields.items() if k in row})
+            for k in d.letter.hidden:  # the clerk fills only what the letter carries
+                row[k] = ""
             row.update(
                 doc_id=doc_id, reg_number=reg_number, reg_date=d.day.isoformat(), channel=d.channel,
                 doc_kind=d.kind, topic_code=d.topic.code, topic_name=d.topic.name, text=text.replace("\f", ""),

@@ -30,7 +30,7 @@ def email_bytes(
 ) -> tuple[bytes, str, dict]:
     """mode: body | attachment | forward. attachment: (file name, bytes, ground truth). Returns bytes, gt, details."""
     msg = EmailMessage()
-    if row.get("applicant_email"):
+    if row.get("applicant_email") and not row.get("forwarded_by_id"):
         sender = (row.get("applicant_full_name") or "", row["applicant_email"])
     else:
         sender = (
