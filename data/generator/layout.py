@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 WIDTH = 80
 ROWS = 46
-LEFT_WIDTH = 44
+LEFT_WIDTH = 40  # with RIGHT_X, a gutter of about five characters between the two header columns
 RIGHT_X = 0.56
 RIGHT_WIDTH = 34
 
@@ -53,7 +53,16 @@ def wrap(line: str, width: int) -> list[str]:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    return [w for raw in text.split("\n") for w in wrap(raw, width) if w.strip()]
+    return [w for raw in text.split("\n") for w in wrap(raw, _fit(raw, width)) if w.strip()]
+
+
+def _fit(line: str, width: int) -> int:
+    """Capitals are about a third wider than the small «о» the width is measured in: a letterhead set in
+    capitals wraps sooner, so it stays in its column."""
+    letters = [c for c in line if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return int(width / 1.35)
+    return width
 
 
 RIGHT_BLOCKS = {"addressee"}

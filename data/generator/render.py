@@ -39,7 +39,7 @@ def choose_format(channel: str, pages: int, rng: random.Random) -> tuple[str, st
         fmt = rng.choice(["scan_pdf", "scan_pdf", "png", "tiff"])
         if fmt == "png" and pages > 1:
             fmt = "tiff"
-        return fmt, rng.choice(["light", "light", "heavy"])
+        return fmt, rng.choice(["clean", "light", "light", "heavy"])  # some scanners give spotless pages
     if channel == "fax":
         return "tiff", "fax"
     if channel == "medo":
@@ -74,8 +74,6 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
         row = rows[i]
         frng = random.Random(f"{seed}:{row['doc_id']}")
         fmt, noise = choose_format(row["channel"], row["page_count"], frng)
-        if fmt == "scan_pdf" and noise == "clean":
-            noise = "light"
         plan.append((row, fmt, noise, frng))
 
     manifest: list[list] = []

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from data.generator.layout import WIDTH, Line
+from data.generator.layout import RIGHT_X, WIDTH, Line
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = {
@@ -37,10 +37,13 @@ def pdf_bytes(pages: list[list[Line]], rng: random.Random, title: str = "") -> b
     # the widest common line of WIDTH characters must fit the text width
     size = min(11.5, 10 * text_w / pdf.get_string_width("о" * WIDTH) * 0.97)
     line_h = min(5.6, (297 - top - 14) / 46)
+    column_w = RIGHT_X * text_w - 6  # mm of gutter before the addressee column
     for page in pages:
         pdf.add_page()
         for ln in page:
             pdf.set_font(family, "B" if ln.bold else "", size)
+            if ln.group == 1 and pdf.get_string_width(ln.text) > column_w:  # keep out of the addressee column
+                pdf.set_font(family, "B" if ln.bold else "", size * column_w / pdf.get_string_width(ln.text))
             y = top + ln.row * line_h + line_h * 0.8
             if ln.center:
                 x = left + max(0.0, (text_w - pdf.get_string_width(ln.text)) / 2)

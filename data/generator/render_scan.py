@@ -7,7 +7,7 @@ import io
 import random
 from pathlib import Path
 
-from data.generator.layout import ROWS, WIDTH, Line, page_text
+from data.generator.layout import RIGHT_X, ROWS, WIDTH, Line, page_text
 from data.generator.render_pdf import FIXED_DATE, FONT_DIR
 
 SCAN_FONTS = ["DejaVuSerif.ttf", "DejaVuSans.ttf", "DejaVuSansCondensed.ttf", "DejaVuSansMono.ttf"]
@@ -37,12 +37,19 @@ def draw_pages(pages: list[list[Line]], rng: random.Random, dpi: int, stamp: lis
     except OSError:
         bold = font
     line_h = (h - top - int(dpi * 0.45)) / (ROWS + 4)
+    column_w = (
+        RIGHT_X * text_w - dpi * 0.25
+    )  # the left header column ends a quarter inch before the right one
     images, texts = [], []
     for n, page in enumerate(pages):
         img = Image.new("L", (w, h), 255)
         draw = ImageDraw.Draw(img)
         for ln in page:
             f = bold if ln.bold else font
+            if ln.group == 1 and f.getlength(ln.text) > column_w:  # keep the letterhead out of the addressee
+                f = ImageFont.truetype(
+                    bold_file if ln.bold else font_file, int(size * column_w / f.getlength(ln.text))
+                )
             x = left + (max(0, (text_w - f.getlength(ln.text)) / 2) if ln.center else ln.x * text_w)
             draw.text((x, top + ln.row * line_h), ln.text, fill=rng.randint(0, 40), font=f)
         text = page_text(page)
@@ -86,6 +93,8 @@ def degrade(img, rng: random.Random, noise: str, dpi: int):
     import numpy as np
     from PIL import Image
 
+    if noise == "clean":
+        return img
     a = np.asarray(img, dtype=np.float32)
     nrng = np.random.default_rng(rng.randrange(2**32))
     angle = {"light": rng.uniform(-1.0, 1.0), "heavy": rng.uniform(-3.0, 3.0), "fax": rng.uniform(-1.5, 1.5)}[
