@@ -12,6 +12,7 @@ from docket import __version__
 from docket.errors import LimitExceeded
 from docket.settings import Settings, get_settings
 from pipeline.contract import SCHEMA_VERSION
+from service.config import ServiceSettings
 
 log = logging.getLogger("docket.service")
 
@@ -51,8 +52,9 @@ class BodyLimit:
         return await self.app(scope, counted, send)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, service_settings: ServiceSettings | None = None) -> FastAPI:
     from service import problems
+    from service.callbacks import CallbackPolicy
     from service.db import make_engine, migrate, session_factory
     from service.deps import RateLimiter
     from service.jobs import JobRunner
@@ -62,13 +64,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from service.web import install as install_web
 
     settings = settings or get_settings()
+    service_settings = service_settings or ServiceSettings()
+    callback_policy = CallbackPolicy.parse(service_settings.callback_allow)
     settings.home.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     migrate(url)
     engine = make_engine(url)
     sessions = session_factory(engine)
     metrics = Metrics()
-    runner = JobRunner(settings, sessions, metrics)
+    runner = JobRunner(settings, sessions, metrics, callback_policy)
     bootstrap_demo_tenant(settings, sessions)
 
     @asynccontextmanager
@@ -91,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.service_settings = service_settings
+    app.state.callback_policy = callback_policy
     app.state.engine = engine
     app.state.sessions = sessions
     app.state.metrics = metrics

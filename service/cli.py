@@ -26,13 +26,15 @@ def tenant_create(
 ) -> None:
     """Create a tenant and print its callback signing secret."""
     from docket.errors import InputError
-    from service.schemas import check_callback_url
+    from service.callbacks import CallbackPolicy, CallbackRefused
+    from service.config import ServiceSettings
     from service.tenants import create_tenant
 
-    try:
-        check_callback_url(callback_url)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    if callback_url:
+        try:
+            CallbackPolicy.parse(ServiceSettings().callback_allow).addresses(callback_url)
+        except CallbackRefused as exc:
+            raise InputError(str(exc)) from None
     with _sessions()() as session:
         tenant = create_tenant(session, name, callback_url)
         session.commit()

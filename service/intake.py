@@ -134,9 +134,22 @@ def _release(session: Session, caller: Caller, key: str) -> None:
     session.commit()
 
 
+def check_callback(app_state: Any, url: str | None) -> None:
+    """Refuse a callback URL the service may not call (before anything is stored or the key is claimed)."""
+    from service.callbacks import CallbackRefused
+
+    if not url:
+        return
+    try:
+        app_state.callback_policy.addresses(url)
+    except CallbackRefused as exc:
+        raise ApiError(422, "callback_url_refused", str(exc)) from None
+
+
 def accept(
     app_state: Any, session: Session, caller: Caller, incoming: Incoming, idempotency_key: str | None
 ) -> Answer:
+    check_callback(app_state, incoming.callback_url)
     if idempotency_key:
         replay = _claim_key(session, caller, idempotency_key, incoming.fingerprint())
         if replay is not None:

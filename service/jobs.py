@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -25,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from docket.settings import Settings
+from service.callbacks import CallbackPolicy
 from service.db import Job, StoredDocument, StoredSuggestion, Tenant, utcnow
 from service.metrics import Metrics
 
@@ -32,13 +31,6 @@ log = logging.getLogger("docket.service")
 
 MAX_ATTEMPTS = 3
 CALLBACK_MAX_ATTEMPTS = 6
-SIGNATURE_HEADER = "Docket-Signature"
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>`: the receiver recomputes it with the secret."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -70,8 +62,15 @@ def job_view(
 
 
 class JobRunner:
-    def __init__(self, settings: Settings, sessions: sessionmaker, metrics: Metrics):
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker,
+        metrics: Metrics,
+        callback_policy: CallbackPolicy | None = None,
+    ):
         self.settings = settings
+        self.callback_policy = callback_policy or CallbackPolicy()
         self.sessions = sessions
         self.metrics = metrics
         self.callback_backoff_s = 1.0
@@ -325,21 +324,24 @@ class JobRunner:
                 self._senders.submit(self._send, job.id, job.callback_url, tenant.callback_secret, body)
 
     def _send(self, job_id: str, url: str, secret: str, body: bytes) -> None:
-        import httpx
+        from service.callbacks import deliver
 
-        timestamp = int(time.time())
-        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(secret, timestamp, body)}
         try:
-            response = httpx.post(url, content=body, headers=headers, timeout=10.0, follow_redirects=False)
-            delivered = 200 <= response.status_code < 300
-        except httpx.HTTPError:
-            delivered = False
+            outcome = deliver(self.callback_policy, url, secret, body)
+        except Exception as exc:  # noqa: BLE001 - a sender thread must always record the attempt
+            log.error("callback delivery error: %s", type(exc).__name__)
+            outcome = "retry"
         with self.sessions() as session:
             job = session.get(Job, job_id)
             job.callback_attempts += 1
-            if delivered:
+            if outcome == "delivered":
                 job.callback_status, job.callback_next_at = "delivered", None
                 self.metrics.callbacks.labels("delivered").inc()
+            elif outcome == "refused":
+                # the address is not allowed (anymore): retrying cannot help
+                job.callback_status, job.callback_next_at = "failed", None
+                self.metrics.callbacks.labels("refused").inc()
+                log.warning("callback refused: the host resolves to a non-allowed address")
             elif job.callback_attempts >= CALLBACK_MAX_ATTEMPTS:
                 job.callback_status, job.callback_next_at = "failed", None
                 self.metrics.callbacks.labels("failed").inc()

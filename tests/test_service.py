@@ -11,64 +11,18 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import (
+    LETTER,
+    OTHER_LETTER,
+    assert_problem,
+    auth,
+    demo_key,
+    make_app,
+    new_tenant_key,
+    wait_job,
+)
 
 from pipeline.contract import Suggestion
-
-LETTER = """Министерство строительства Челябинской области
-от 14.03.2024 № 01-12/3456
-Губернатору Челябинской области
-О ремонте кровли школы № 12
-Просим рассмотреть вопрос о выделении средств на ремонт кровли здания школы.
-"""
-OTHER_LETTER = """Прокуратура Центрального района
-от 02.10.2024 № 7-15-2024
-Прошу представить сведения о результатах проверки обращения гражданина.
-"""
-
-
-def make_app(home, **overrides):
-    from docket.settings import Settings
-    from service.app import create_app
-
-    settings = Settings(home=home, workers=1, **overrides)
-    return create_app(settings)
-
-
-def auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
-
-
-def demo_key(home) -> str:
-    return (home / "demo-api-key.txt").read_text().strip()
-
-
-def new_tenant_key(app, name: str, rate_limit: int = 600) -> str:
-    from service.tenants import create_key, create_tenant
-
-    with app.state.sessions() as session:
-        key = create_key(session, create_tenant(session, name), rate_limit)
-        session.commit()
-    return key
-
-
-def wait_job(client, job_id: str, key: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}", headers=auth(key)).json()
-        if job["status"] in {"done", "failed"}:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
-
-
-def assert_problem(response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status and body["title"] and "Traceback" not in response.text
-    if code:
-        assert body["code"] == code
-    return body
 
 
 @pytest.fixture
@@ -77,9 +31,22 @@ def home(_isolated_home):
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def database():
+    """Where an app's store lives, by its home: None is SQLite under the home (test_service_postgres.py
+    gives each home a fresh PostgreSQL schema instead)."""
+    return lambda home: None
+
+
+@pytest.fixture
+def new_app(database):
+    return lambda home, **overrides: make_app(home, database(home), **overrides)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, database):
     """One app for the tests that need no fresh store: each test gets its own tenant instead."""
-    return make_app(tmp_path_factory.mktemp("service-home"))
+    home = tmp_path_factory.mktemp("service-home")
+    return make_app(home, database(home))
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +68,11 @@ def test_health_and_metrics_need_no_key(client):
     assert 'docket_http_requests_total{method="GET",route="/health",status="200"}' in metrics.text
 
 
-def test_first_start_creates_the_demo_tenant_once(home):
-    app = make_app(home)
+def test_first_start_creates_the_demo_tenant_once(new_app, home):
+    app = new_app(home)
     key = demo_key(home)
     assert key.startswith("dk_") and len(key) > 40
-    make_app(home)  # a second start over the same store keeps the key
+    new_app(home)  # a second start over the same store keeps the key
     assert demo_key(home) == key
     from service.db import ApiKey
 
@@ -348,10 +315,10 @@ def test_unknown_ids_and_routes_are_problems(client, key):
     assert_problem(client.delete("/v1/quality", headers=auth(key)), 405)
 
 
-def test_request_size_and_page_limits(home):
+def test_request_size_and_page_limits(new_app, home):
     import pypdfium2 as pdfium
 
-    app = make_app(home, max_upload_mb=1, max_pages=2)
+    app = new_app(home, max_upload_mb=1, max_pages=2)
     key = demo_key(home)
     with TestClient(app) as client:
         big = client.post(
@@ -378,10 +345,10 @@ def test_rate_limit_per_key(client, app, key):
     assert "3 requests per minute" in body["detail"]
 
 
-def test_restart_finishes_queued_and_interrupted_jobs(home):
+def test_restart_finishes_queued_and_interrupted_jobs(new_app, home):
     from service.db import Job
 
-    first = make_app(home)
+    first = new_app(home)
     key = demo_key(home)
     client = TestClient(first)  # no lifespan: the job runner never starts, as if the service died
     hold = {**auth(key), "Prefer": "respond-async"}
@@ -395,7 +362,7 @@ def test_restart_finishes_queued_and_interrupted_jobs(home):
         job = session.get(Job, queued[1]["id"])
         job.status, job.attempts = "running", 1
         session.commit()
-    second = make_app(home)
+    second = new_app(home)
     with TestClient(second) as restarted:
         for job in queued:
             finished = wait_job(restarted, job["id"], key)
@@ -409,11 +376,11 @@ def test_restart_finishes_queued_and_interrupted_jobs(home):
 
 
 @pytest.mark.slow
-def test_a_killed_worker_loses_no_job(home):
+def test_a_killed_worker_loses_no_job(new_app, home):
     import os
     import signal
 
-    app = make_app(home)
+    app = new_app(home)
     key = demo_key(home)
     with TestClient(app) as client:
         job = client.post(
@@ -484,7 +451,134 @@ def test_callback_is_signed_and_retried(client, key, app):
     Suggestion.model_validate(payload["job"]["suggestion"])
 
 
-def test_models_endpoint_and_hot_reload_without_dropped_requests(home, monkeypatch):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://0.0.0.0/hook",
+        "https://user:secret@93.184.216.34/hook",
+    ],
+)
+def test_callbacks_to_private_addresses_are_refused(new_app, home, url):
+    from service.db import StoredDocument
+
+    app = new_app(home, callback_allow="")
+    with TestClient(app) as client:
+        key = demo_key(home)
+        response = client.post(
+            "/v1/documents",
+            json={"text": LETTER, "callback_url": url},
+            headers={**auth(key), "Prefer": "respond-async", "Idempotency-Key": "cb-1"},
+        )
+        body = assert_problem(response, 422, "callback_url_refused")
+        assert "callback" in body["detail"] and "Traceback" not in body["detail"]
+        files = {"file": ("a.txt", LETTER.encode())}
+        form = client.post("/v1/documents", files=files, data={"callback_url": url}, headers=auth(key))
+        assert_problem(form, 422, "callback_url_refused")
+        with app.state.sessions() as session:
+            assert session.query(StoredDocument).count() == 0  # refused before anything was stored
+        # the idempotency key was not spent on the refusal
+        again = client.post(
+            "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Idempotency-Key": "cb-1"}
+        )
+        assert again.status_code == 200
+
+
+def test_callback_policy_allows_public_and_listed_addresses_only():
+    import socket
+
+    from service.callbacks import CallbackPolicy, CallbackRefused
+
+    def resolver(answers):
+        return lambda host, port, type=None: [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, type, 6, "", (a, port)) for a in answers[host]
+        ]
+
+    default = CallbackPolicy.parse("")
+    _, found = default.addresses("https://93.184.216.34/hook")
+    assert [str(a) for a in found] == ["93.184.216.34"]
+    public = resolver(
+        {"edms.example.ru": ["93.184.216.34"], "mixed.example.ru": ["93.184.216.34", "10.0.0.5"]}
+    )
+    assert default.addresses("https://edms.example.ru/cb", resolve=public)[1]
+    with pytest.raises(CallbackRefused) as refused:  # one private answer is enough to refuse
+        default.addresses("https://mixed.example.ru/cb", resolve=public)
+    assert not refused.value.transient
+
+    def failing(*args, **kwargs):
+        raise socket.gaierror("no such host")
+
+    with pytest.raises(CallbackRefused) as unresolved:
+        default.addresses("https://nowhere.example.ru/cb", resolve=failing)
+    assert unresolved.value.transient
+
+    listed = CallbackPolicy.parse(" 10.0.0.0/8, edms.internal ,127.0.0.1")
+    internal = resolver({"edms.internal": ["192.168.5.5"], "other.internal": ["192.168.5.6"]})
+    assert listed.addresses("http://10.20.30.40:8080/cb")[1]
+    assert listed.addresses("http://127.0.0.1/cb")[1]
+    assert listed.addresses("http://edms.internal/cb", resolve=internal)[1]
+    for url in (
+        "http://127.0.0.2/cb",
+        "http://192.168.1.1/cb",
+        "http://other.internal/cb",
+        "ftp://10.0.0.1/",
+    ):
+        with pytest.raises(CallbackRefused):
+            listed.addresses(url, resolve=internal)
+
+
+def test_a_callback_goes_to_the_checked_address_with_the_original_host():
+    from service.callbacks import CallbackPolicy, deliver
+
+    _Receiver.calls, _Receiver.fail_first = [], 0
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_port
+    try:
+        url = f"http://localhost:{port}/hook?x=1"
+        assert deliver(CallbackPolicy.parse("localhost"), url, "secret", b"{}") == "delivered"
+        assert deliver(CallbackPolicy.parse(""), url, "secret", b"{}") == "refused"
+    finally:
+        server.shutdown()
+        _Receiver.fail_first = 1
+    assert len(_Receiver.calls) == 1 and _Receiver.calls[0][0]["Host"] == f"localhost:{port}"
+
+
+def test_a_callback_refused_at_delivery_is_not_sent(client, key, app):
+    from service.callbacks import CallbackPolicy
+
+    _Receiver.calls = []
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    allowed = app.state.jobs.callback_policy
+    app.state.jobs.callback_policy = CallbackPolicy()  # the operator withdrew the permission meanwhile
+    try:
+        response = client.post(
+            "/v1/documents",
+            json={"text": LETTER, "callback_url": f"http://127.0.0.1:{server.server_port}/hook"},
+            headers={**auth(key), "Prefer": "respond-async"},
+        )
+        assert response.status_code == 202, response.text
+        job_id = response.json()["id"]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            job = client.get(f"/v1/jobs/{job_id}", headers=auth(key)).json()
+            if job["callback_status"] in {"delivered", "failed"}:
+                break
+            time.sleep(0.1)
+    finally:
+        app.state.jobs.callback_policy = allowed
+        server.shutdown()
+    assert job["status"] == "done" and job["callback_status"] == "failed", job
+    assert _Receiver.calls == []
+
+
+def test_models_endpoint_and_hot_reload_without_dropped_requests(new_app, home, monkeypatch):
     from pipeline.resources import Resources
 
     models_dir = home / "models"
@@ -495,7 +589,7 @@ def test_models_endpoint_and_hot_reload_without_dropped_requests(home, monkeypat
         return Resources(model_version=(settings.resolved_models_dir / "current").read_text())
 
     monkeypatch.setattr(Resources, "load", staticmethod(fake_load))
-    app = make_app(home)
+    app = new_app(home)
     app.state.resources.check_interval_s = 0.0
     key = demo_key(home)
     with TestClient(app) as client:
@@ -528,8 +622,11 @@ def test_models_endpoint_and_hot_reload_without_dropped_requests(home, monkeypat
         assert "docket_model_reloads" in client.get("/metrics").text
 
 
-def test_cli_creates_tenants_and_keys(home):
+def test_cli_creates_tenants_and_keys(new_app, database, home, monkeypatch):
     from typer.testing import CliRunner
+
+    if database(home):  # the CLI reads its store from the environment, as an operator's shell would
+        monkeypatch.setenv("DOCKET_DATABASE_URL", database(home))
 
     from docket.cli import app as cli
     from docket.errors import InputError
@@ -542,9 +639,11 @@ def test_cli_creates_tenants_and_keys(home):
     assert isinstance(again.exception, InputError) and "already exists" in str(again.exception)
     key = runner.invoke(cli, ["key", "create", "--tenant", "mintrans"])
     assert key.exit_code == 0 and key.output.strip().startswith("dk_")
+    private = runner.invoke(cli, ["tenant", "create", "local", "--callback-url", "http://127.0.0.1:9/"])
+    assert isinstance(private.exception, InputError) and "non-public" in str(private.exception)
     missing = runner.invoke(cli, ["key", "create", "--tenant", "nobody"])
     assert isinstance(missing.exception, InputError) and "no such tenant" in str(missing.exception)
-    app = make_app(home)  # tenants exist already: no demo tenant is created
+    app = new_app(home)  # tenants exist already: no demo tenant is created
     assert not (home / "demo-api-key.txt").exists()
     with TestClient(app) as client:
         models = client.get("/v1/models", headers=auth(key.output.strip()))
@@ -601,8 +700,8 @@ def test_quality_scores_executors_and_resolutions_like_evaluate(app):
 
 
 @pytest.mark.slow
-def test_a_stuck_job_is_stopped_and_fails_clearly(home):
-    app = make_app(home)
+def test_a_stuck_job_is_stopped_and_fails_clearly(new_app, home):
+    app = new_app(home)
     app.state.jobs.job_timeout_s = 0.3  # a fresh worker cannot even start in that time
     key = demo_key(home)
     with TestClient(app) as client:
