@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
+from data.generator import phrases_long as PL
 from data.generator.calendar import format_date
 
 MONTHS_NOM = [
@@ -172,7 +173,9 @@ def org_letter(
         letter.blocks.append(Block("greeting", greeting))
     body = extra_body if extra_body is not None else []
     letter.blocks.append(Block("body", "\n".join(body)))
-    if attachment_sheets:
+    if attachment_sheets >= 2 and rng.random() < 0.4:
+        letter.blocks.append(Block("attachment", attachment_list(rng, attachment_sheets)))
+    elif attachment_sheets:
         copies = rng.choice(["в 1 экз.", "в 1 экз.", "в 2 экз."])
         note = rng.choice(
             [
@@ -311,3 +314,75 @@ def webform_letter(
     letter.blocks.append(Block("form_fields", "\n".join(f for f in fields if f)))
     letter.blocks.append(Block("body", typo("\n".join(body), rng, typo_rate)))
     return letter
+
+
+def long_slots(rng: random.Random, slots: dict[str, str], day: dt.date) -> dict[str, str]:
+    """Extra fill-ins of the longer paragraphs: another law, article numbers, an older date and number."""
+    older = day - dt.timedelta(days=rng.randint(30, 700))
+    return dict(
+        slots,
+        law_gen=rng.choice(PL.LAWS_GEN),
+        art=str(rng.choice([8, 10, 12, 14, 15, 16, 17, 26, 36, 44, 161])),
+        part=str(rng.randint(1, 6)),
+        date2=f"{older:%d.%m.%Y}",
+        num2=f"{rng.randint(1, 99):02d}-{rng.randint(10, 9999)}",
+        money2=f"{rng.randint(500, 250000):,}".replace(",", " "),
+        count3=str(rng.randint(2, 25)),
+        org_other=rng.choice(["управляющую компанию", "администрацию района", "прокуратуру", "Госжилинспекцию",
+                              "Роспотребнадзор", "администрацию города", "приемную депутата"]),
+    )  # fmt: skip
+
+
+def _listing(rng: random.Random, intro: list[str], items: list[str], slots: dict[str, str], k: int) -> str:
+    style = rng.choice(PL.ORG_LIST_STYLES)
+    picked = [fill(t, slots) for t in rng.sample(items, min(k, len(items)))]
+    lines = [style.format(n=i + 1, item=it) for i, it in enumerate(picked)]
+    lines[-1] = lines[-1][:-1] + "."
+    return "\n".join([rng.choice(intro)] + lines)
+
+
+def elaborate_org(
+    rng: random.Random, slots: dict[str, str], day: dt.date, body: list[str], kind: str
+) -> list[str]:
+    """Background, legal references and a numbered list around the core paragraphs, as real letters have;
+    about one in eight stays short."""
+    size = rng.choices([0, 1, 2, 3], [0.12, 0.23, 0.35, 0.3])[0]
+    if kind in ("invitation", "notification", "other"):
+        size = min(size, 1)
+    if not size or not body:
+        return body
+    s = long_slots(rng, slots, day)
+    context = [fill(t, s) for t in rng.sample(PL.ORG_CONTEXT, size + (size >= 2))]
+    out = body[:1] + context + body[1:-1]
+    if size >= 2 or rng.random() < 0.5:
+        out.append(_listing(rng, PL.ORG_LIST_INTROS, PL.ORG_LIST_ITEMS, s, rng.randint(2, 3 + size)))
+    out.append(body[-1]) if len(body) > 1 else None
+    if size == 3:
+        out.append(rng.choice(PL.ORG_AFTER))
+    return out
+
+
+def elaborate_citizen(rng: random.Random, slots: dict[str, str], day: dt.date, body: list[str]) -> list[str]:
+    """Earlier contacts, details, a legal reference and a list of requests before the closing line."""
+    size = rng.choices([0, 1, 2, 3], [0.12, 0.25, 0.33, 0.3])[0]
+    if not size:
+        return body
+    s = long_slots(rng, slots, day)
+    extra = [fill(rng.choice(PL.CITIZEN_HISTORY), s)]
+    if size >= 2:
+        extra += [fill(t, s) for t in rng.sample(PL.CITIZEN_DETAILS, size - 1)]
+    if size == 3 or rng.random() < 0.3:
+        extra.append(fill(rng.choice(PL.CITIZEN_LEGAL), s))
+    if size >= 2 and rng.random() < 0.6:
+        extra.append(_listing(rng, PL.CITIZEN_LIST_INTROS, PL.CITIZEN_LIST_ITEMS, s, rng.randint(2, 4)))
+    return body[:-1] + extra + body[-1:]
+
+
+def attachment_list(rng: random.Random, sheets: int) -> str:
+    """«Приложение: 1. Копия акта на 2 л. в 1 экз.; 2. …»: the register keeps the total of the sheets."""
+    k = rng.randint(2, min(4, sheets))
+    cuts = sorted(rng.sample(range(1, sheets), k - 1))
+    parts = [b - a for a, b in zip([0] + cuts, cuts + [sheets], strict=True)]
+    names = rng.sample(PL.ATTACHMENT_ITEMS, k)
+    lines = [f"{i + 1}. {n} на {p} л. в 1 экз." for i, (n, p) in enumerate(zip(names, parts, strict=True))]
+    return "Приложение:\n" + "\n".join(lines)

@@ -29,6 +29,8 @@ from data.generator.letters import (
     Letter,
     base_slots,
     citizen_letter,
+    elaborate_citizen,
+    elaborate_org,
     o_about,
     org_letter,
     paragraphs,
@@ -365,6 +367,7 @@ class Generator:
             ]
             body += paragraphs(rng, P.ORG_CLOSINGS, slots, 1)
             res_kind = rng.choice(["consider_answer", "consider_answer", "proposals", "work", "info"])
+        body = elaborate_org(rng, slots, day, body, kind)
         subject = rng.choice([o_about(topic.about, True), o_about(topic.about, True), f"По вопросу {o_about(topic.about)}",
                               f"О направлении информации {o_about(topic.about)}"])  # fmt: skip
         if kind == "invitation":
@@ -419,7 +422,7 @@ class Generator:
         self.org_history.setdefault(org.org_id, []).append(draft)
         return draft
 
-    def citizen_body(self, topic, citizen: Citizen, slots: dict, repeat: bool) -> list[str]:
+    def citizen_body(self, topic, citizen: Citizen, slots: dict, repeat: bool, day: dt.date) -> list[str]:
         rng = self.rng
         slots = dict(slots, applicant=citizen.person.full, address_short=citizen.street)
         first = rng.choice(P.REPEAT_OPENINGS if repeat else P.CITIZEN_OPENINGS).format_map(slots)
@@ -427,7 +430,7 @@ class Generator:
         if rng.random() < 0.3:
             body.append(f"Проблема по адресу: {citizen.street}.")
         body += paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
-        return body
+        return elaborate_citizen(rng, slots, day, body)
 
     def citizen_draft(self, day: dt.date, *, citizen: Citizen | None = None, topic=None, repeat: bool = False,
                       body: list[str] | None = None, kind: str = "citizen_appeal", signers: list[str] | None = None,
@@ -436,7 +439,7 @@ class Generator:
         citizen = citizen or self.citizen()
         topic = topic or self.pick_topic(None, citizen=True)
         slots = base_slots(rng, topic, day, self.place(None))
-        body = body or self.citizen_body(topic, citizen, slots, repeat)
+        body = body or self.citizen_body(topic, citizen, slots, repeat, day)
         appeal_kind = rng.choices(["заявление", "жалоба", "предложение"], [0.7, 0.22, 0.08])[0]
         typo_rate = rng.choice([0.0, 0.005, 0.01, 0.02, 0.04])
         forward = (rng.random() < 0.25) if forward is None else forward
@@ -503,6 +506,8 @@ class Generator:
                      applicant_contact=citizen.email if rng.random() < 0.5 else citizen.address,
                      forward_reg=f"{rng.randint(100, 99999)}")  # fmt: skip
         body = paragraphs(rng, P.FORWARD_BODIES, slots, 1)
+        if rng.random() < 0.6:
+            body.append(rng.choice(P.FORWARD_CLOSINGS))
         position, sign_name, sign_person = self.signatory(org)
         contact = self.contact(org)
         sheets = page_count(appeal)
@@ -569,6 +574,7 @@ class Generator:
             rng, P.CITIZEN_MIDDLE, slots, 3
         )
         body += paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
+        body = elaborate_citizen(rng, slots, day, body)
         out = []
         for i in range(rng.randint(2, 5)):
             c = first if i == 0 else self.citizen()

@@ -84,7 +84,11 @@ def _date(value: str, text: str) -> bool:
 
 
 def _sheets(value: str, text: str) -> bool:
-    return re.search(rf"\b{int(value)}\s*(л\.|лист)", text) is not None
+    """«на 3 л.», or a list of attachments whose sheets add up to the total."""
+    if re.search(rf"\b{int(value)}\s*(л\.|лист)", text):
+        return True
+    tail = text[text.rfind("Приложение:") :] if "Приложение:" in text else ""
+    return sum(int(n) for n in re.findall(r"на (\d+) л\.", tail.split("\n\n")[0])) == int(value)
 
 
 def _appeal_kind(value: str, text: str) -> bool:
