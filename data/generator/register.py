@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
+from data.generator import phrases_long as PL
 from data.generator.assign import Assigner
 from data.generator.calendar import (
     add_working_days,
@@ -77,7 +78,7 @@ COLUMNS = [
     "topic_code", "topic_name", "subject", "summary", "page_count", "attachment_sheets", "text",
     "resolution_author_id", "resolution_text", "resolution_kind", "executor_id", "executor_unit_id",
     "coexecutor_ids", "deadline", "oracle_executor_id", "duplicate_of", "repeat_of", "collective_group",
-    "lookalike_of", "layout",
+    "lookalike_of", "layout", "lookalike_kind",
 ]  # fmt: skip
 INT_COLUMNS = ("page_count", "attachment_sheets")
 
@@ -596,6 +597,7 @@ class Generator:
             return None
         d = self.report(day, orig)
         d.links["lookalike_of"] = orig.key
+        d.fields["lookalike_kind"] = "report"
         return d
 
     def report(self, day: dt.date, prev: Draft | None = None) -> Draft:
@@ -628,14 +630,55 @@ class Generator:
         d.res_kind = "info"
         return d
 
-    def org_draft_for(self, org: Org, day: dt.date, topic) -> Draft:
-        """An org letter forced to come from `org` (follow-up reports)."""
+    def follow_up(self, orig: Draft) -> Draft | None:
+        """Hard negative: the same sender on the same topic again, «В дополнение к письму от … №» or a reminder
+        of an unanswered request, citing the earlier letter's number and date: similar, not a duplicate."""
+        rng = self.rng
+        day = next_working_day(orig.day + dt.timedelta(days=rng.randint(5, 45)))
+        if day > self.end:
+            return None
+        org = self._org_by_id[str(orig.fields["correspondent_id"])]
+        reminder = orig.kind == "request" and rng.random() < 0.6
+        d = self.org_draft_for(org, day, orig.topic, "request" if reminder else orig.kind)
+        sent = dt.date.fromisoformat(str(orig.fields["outgoing_date"]))
+        lead = rng.choice(PL.REMINDER_OPENINGS if reminder else PL.FOLLOWUP_OPENINGS).format(
+            date=format_date(sent, rng.choice([0, 0, 1, org.date_style])),
+            number=orig.fields["outgoing_number"],
+            o_about=o_about(orig.topic.about),
+        )
+        same_subject = rng.random() < 0.5
+        for b in d.letter.blocks:
+            if b.name == "body":
+                b.text = lead + "\n" + b.text
+            elif b.name == "subject" and same_subject:
+                if d.fields["summary"] == d.fields["subject"]:
+                    d.fields["summary"] = orig.fields["subject"]
+                b.text = d.fields["subject"] = orig.fields["subject"]
+        d.links["lookalike_of"] = orig.key
+        d.fields["lookalike_kind"] = "reminder" if reminder else "follow_up"
+        return d
+
+    def other_question(self, orig: Draft) -> Draft | None:
+        """Hard negative: the same citizen writes about another question, weeks later."""
+        day = next_working_day(orig.day + dt.timedelta(days=self.rng.randint(7, 120)))
+        if day > self.end:
+            return None
+        topic = self.pick_topic(None, citizen=True)
+        while topic.code == orig.topic.code:
+            topic = self.pick_topic(None, citizen=True)
+        d = self.citizen_draft(day, citizen=orig.citizen, topic=topic, forward=False)
+        d.links["lookalike_of"] = orig.key
+        d.fields["lookalike_kind"] = "same_applicant"
+        return d
+
+    def org_draft_for(self, org: Org, day: dt.date, topic, kind: str = "letter") -> Draft:
+        """An org letter forced to come from `org` on `topic` (periodic reports, follow-ups, reminders)."""
         saved = self.pick_org, self.pick_topic
         self._forced = True
         self.pick_org = lambda kinds: org  # type: ignore[method-assign]
         self.pick_topic = lambda o, citizen=False: topic  # type: ignore[method-assign]
         try:
-            return self.org_draft(day, "letter")
+            return self.org_draft(day, kind)
         finally:
             self.pick_org, self.pick_topic = saved  # type: ignore[method-assign]
             self._forced = False
@@ -664,6 +707,8 @@ class Generator:
                 drafts.append(d)
                 if rng.random() < 0.07 and (r := self.repeat(d)):
                     drafts.append(r)
+                elif rng.random() < 0.03 and (o := self.other_question(d)):
+                    drafts.append(o)
             elif kind == "letter" and rng.random() < 0.06:
                 d = self.report(day)
                 drafts.append(d)
@@ -677,6 +722,12 @@ class Generator:
             else:
                 d = self.org_draft(day, kind)
                 drafts.append(d)
+                if (
+                    kind in ("letter", "request", "notification")
+                    and rng.random() < 0.05
+                    and (f := self.follow_up(d))
+                ):
+                    drafts.append(f)
             if rng.random() < 0.045 and (dup := self.duplicate(d)):
                 drafts.append(dup)
         return drafts

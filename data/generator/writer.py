@@ -166,6 +166,9 @@ def summary(gen: Generator, rows: list[dict], stats: dict, params: dict) -> dict
             "collective_appeals": sum(bool(r["collective_group"]) for r in rows),
             "collective_groups": len({r["collective_group"] for r in rows if r["collective_group"]}),
             "lookalikes": sum(bool(r["lookalike_of"]) for r in rows),
+            "lookalikes_by_kind": dict(
+                sorted(Counter(r["lookalike_kind"] for r in rows if r["lookalike_of"]).items())
+            ),
             "forwarded": sum(bool(r["forwarded_by_id"]) for r in rows),
             "replies_to_our_letters": sum(bool(r["reply_to_doc_id"]) for r in rows),
             "with_coexecutors": sum(bool(r["coexecutor_ids"]) for r in rows),
