@@ -112,8 +112,10 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
             data, gt, info = email_bytes(row, row["text"], frng, mode, attachment)
             name = f"{row['doc_id']}.eml"
             (out / name).write_bytes(data)
-            detail = f"{info['mode']};{info['charset']};{info['cte']}" + (
-                f";{attachment[0]}" if attachment else ""
+            detail = (
+                f"{info['mode']};{info['charset']};{info['cte']}"
+                + (f";{attachment[0]}" if attachment else "")
+                + (f";html_{info['html']}" if info["html"] else "")
             )
             n_pages = 1
         else:

@@ -64,7 +64,13 @@ def email_bytes(
         body.encode(charset)
     except UnicodeEncodeError:
         charset = "utf-8"
-    msg.set_content(body, charset=charset, cte=cte)
+    html = rng.choices(["", "alternative", "only"], [0.45, 0.4, 0.15])[0]
+    if html == "only":  # web mailers that send no plain part
+        msg.set_content(html_body(body, rng), subtype="html", charset=charset, cte=cte)
+    else:
+        msg.set_content(body, charset=charset, cte=cte)
+        if html:
+            msg.add_alternative(html_body(body, rng), subtype="html", charset=charset, cte=cte)
     gt = body
     if mode == "attachment" and attachment:
         name, data, att_gt = attachment
@@ -73,6 +79,25 @@ def email_bytes(
         else:
             maintype, subtype = "application", "vnd.openxmlformats-officedocument.wordprocessingml.document"
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-        msg.set_boundary(f"===============docket{rng.randrange(10**12):012d}==")
         gt = body + "\n" + att_gt
-    return bytes(msg), gt, {"charset": charset, "cte": cte, "mode": mode}
+    for part in msg.walk():  # fixed boundaries: the same seed gives the same bytes
+        if part.is_multipart():
+            part.set_boundary(f"===============docket{rng.randrange(10**12):012d}==")
+    return bytes(msg), gt, {"charset": charset, "cte": cte, "mode": mode, "html": html}
+
+
+def html_body(text: str, rng: random.Random) -> str:
+    """The text as a mail client's HTML: a paragraph per line (or <br> lines in one <div>), some styling."""
+    from html import escape
+
+    lines = [escape(line) for line in text.split("\n")]
+    font = rng.choice(["Arial", "Times New Roman", "Calibri", "Tahoma"])
+    if rng.random() < 0.5:
+        inner = "\n".join(f'<p style="margin:0">{line or "&nbsp;"}</p>' for line in lines)
+    else:
+        inner = "<div>" + "<br>\n".join(lines) + "</div>"
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html"></head>\n'
+        f'<body><div style="font-family:{font}, sans-serif; font-size:{rng.choice([10, 11, 12, 14])}pt">\n'
+        f"{inner}\n</div></body></html>\n"
+    )
