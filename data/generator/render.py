@@ -1,6 +1,6 @@
 """Render a sample of the register as files the way each channel delivers them, with ground truth.
 
-post / in person → scans (PDF, PNG, TIFF), fax → fax TIFF, МЭДО → text PDF, courier → text PDF or DOCX,
+post / in person → scans (PDF, PNG, TIFF), fax → fax TIFF, МЭДО → ZIP package (PDF + XML passport), courier → text PDF or DOCX,
 e-mail → .eml (body, attachment PDF/DOCX, forwarded chain), web form / platform → form text (.txt).
 Each file gets `gt/<name>.txt`, its text as laid out on the page(s) in reading order.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 from data.generator.layout import layout, page_text
 from data.generator.render_docx import docx_bytes
 from data.generator.render_email import email_bytes
+from data.generator.render_medo import medo_zip
 from data.generator.render_pdf import pdf_bytes
 from data.generator.render_scan import render_scan, stamp_lines
 
@@ -43,7 +44,7 @@ def choose_format(channel: str, pages: int, rng: random.Random) -> tuple[str, st
     if channel == "fax":
         return "tiff", "fax"
     if channel == "medo":
-        return "pdf", "clean"
+        return "medo", "clean"
     if channel == "courier":
         return rng.choice(["pdf", "docx", "docx", "scan_pdf"]), "clean"
     if channel == "email":
@@ -94,6 +95,13 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
             (out / name).write_bytes(pdf_bytes(pages, frng, row.get("subject") or ""))
             gt = "\n".join(page_text(p) for p in pages)
             n_pages = len(pages)
+        elif fmt == "medo":
+            name = f"{row['doc_id']}.zip"
+            pdf = pdf_bytes(pages, frng, row.get("subject") or "")
+            (out / name).write_bytes(medo_zip(row, pdf, frng, len(pages)))
+            gt = "\n".join(page_text(p) for p in pages)
+            n_pages = len(pages)
+            detail = "passport.xml;pdf"
         elif fmt == "docx":
             name = f"{row['doc_id']}.docx"
             data, gt = docx_bytes(blocks, row["layout"], frng)
