@@ -168,7 +168,15 @@ def test_repeat_appeals_collective_appeals_and_lookalikes(register):
     assert len(looks) > 5
     for _, row in looks.iterrows():
         orig = by_id.loc[row["lookalike_of"]]
-        assert orig["correspondent_id"] == row["correspondent_id"] and orig["topic_code"] == row["topic_code"]
+        if row["lookalike_kind"] == "same_applicant":  # the same citizen on another question
+            assert orig["applicant_full_name"] == row["applicant_full_name"]
+            assert orig["topic_code"] != row["topic_code"]
+        else:  # report, follow_up, reminder: the same sender on the same topic
+            assert row["lookalike_kind"] in {"report", "follow_up", "reminder"}
+            assert (
+                orig["correspondent_id"] == row["correspondent_id"]
+                and orig["topic_code"] == row["topic_code"]
+            )
         assert row["duplicate_of"] == "" and _body(orig["text"]) != _body(row["text"])
 
 
@@ -256,9 +264,19 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+def _html_text(html: str) -> str:
+    import html as htmllib
+
+    body = re.sub(r"(?s)<head>.*?</head>", "", html)
+    body = re.sub(r"<br>\n?|</p>\n?", "\n", body)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", "")
+
+
 def _eml_text(path: Path, tmp: Path) -> str:
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-    parts = [msg.get_body(("plain",)).get_content()]
+    body = msg.get_body(("plain", "html"))
+    text = body.get_content()
+    parts = [_html_text(text) if body.get_content_type() == "text/html" else text]
     for att in msg.iter_attachments():
         data = att.get_content()
         if att.get_filename().endswith(".pdf"):
@@ -269,6 +287,25 @@ def _eml_text(path: Path, tmp: Path) -> str:
     return "\n".join(parts)
 
 
+def _medo_text(path: Path, tmp: Path) -> tuple[str, int]:
+    """The PDF inside a МЭДО container; its passport names the same file and page count."""
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        assert "passport.xml" in names
+        passport = ET.fromstring(zf.read("passport.xml"))
+        ns = {"xdms": "http://www.infpres.com/IEDMS"}
+        file_el = passport.find(".//xdms:files/xdms:file", ns)
+        doc = file_el.get("{http://www.infpres.com/IEDMS}localName")
+        assert doc in names and doc.endswith(".pdf")
+        (tmp / "m.pdf").write_bytes(zf.read(doc))
+    text, pages = _pdf_text(tmp / "m.pdf")
+    assert int(passport.find(".//xdms:document/xdms:pages", ns).text) == pages
+    return text, pages
+
+
 def test_rendered_files_match_their_ground_truth(world, tmp_path):
     from PIL import Image
 
@@ -276,13 +313,16 @@ def test_rendered_files_match_their_ground_truth(world, tmp_path):
     manifest = _csv(rendered / "manifest.csv")
     assert len(manifest) == 30
     formats = {m["format"] for m in manifest}
-    assert {"pdf", "scan_pdf", "eml"} <= formats and formats & {"png", "tiff"}
+    assert {"scan_pdf", "eml"} <= formats and formats & {"pdf", "medo"} and formats & {"png", "tiff"}
     for m in manifest:
         path = rendered / m["file"]
         gt = (rendered / m["gt_text_file"]).read_text(encoding="utf-8")
         assert gt.strip(), m["file"]
         if m["format"] == "pdf":
             text, pages = _pdf_text(path)
+            assert _body(text) == _body(gt) and pages == int(m["pages"])
+        elif m["format"] == "medo":
+            text, pages = _medo_text(path, tmp_path)
             assert _body(text) == _body(gt) and pages == int(m["pages"])
         elif m["format"] == "docx":
             assert _body(_docx_text(path.read_bytes())) == _body(gt)
@@ -332,7 +372,7 @@ def test_committed_samples_cover_every_format_and_match_ground_truth(tmp_path):
     from PIL import Image
 
     manifest = _csv(SAMPLES / "manifest.csv")
-    assert {m["format"] for m in manifest} == {"pdf", "scan_pdf", "png", "tiff", "eml", "docx", "txt"}
+    assert {m["format"] for m in manifest} == {"pdf", "scan_pdf", "png", "tiff", "eml", "docx", "txt", "medo"}
     assert sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file()) < 5_000_000
     register = {r["doc_id"]: r for r in _csv(SAMPLES / "register.csv")}
     for m in manifest:
@@ -340,6 +380,8 @@ def test_committed_samples_cover_every_format_and_match_ground_truth(tmp_path):
         path, gt = SAMPLES / m["file"], (SAMPLES / m["gt_text_file"]).read_text(encoding="utf-8")
         if m["format"] == "pdf":
             assert _body(_pdf_text(path)[0]) == _body(gt)
+        elif m["format"] == "medo":
+            assert _body(_medo_text(path, tmp_path)[0]) == _body(gt)
         elif m["format"] == "docx":
             assert _body(_docx_text(path.read_bytes())) == _body(gt)
         elif m["format"] == "eml":

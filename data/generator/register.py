@@ -537,6 +537,10 @@ class Generator:
             return None
         alt = {"email": ["post", "medo"], "post": ["email", "fax"], "medo": ["email"], "web_form": ["email"],
                "fax": ["post"], "courier": ["email"], "in_person": ["post"], "platform": ["email"]}[orig.channel]  # fmt: skip
+        if (
+            "applicant_email" in orig.letter.hidden
+        ):  # a citizen who gave no e-mail does not send a copy by e-mail
+            alt = [c for c in alt if c != "email"] or ["post"]
         letter = Letter(blocks=[Block(b.name, b.text) for b in orig.letter.blocks], layout=orig.letter.layout,
                         hidden=set(orig.letter.hidden))  # fmt: skip
         fields = dict(orig.fields)

@@ -18,6 +18,8 @@ WANTED = [
     ("pdf", "clean", "", 2), ("docx", "clean", "", 1), ("txt", "clean", "", 2), ("eml", "clean", "body", 1),
     ("eml", "clean", "forward", 1), ("eml", "clean", "pismo", 1), ("scan_pdf", "light", "", 1),
     ("scan_pdf", "heavy", "", 1), ("png", "light", "", 1), ("tiff", "fax", "", 1), ("tiff", "light", "", 1),
+    ("medo", "clean", "", 1), ("scan_pdf", "clean", "", 1), ("eml", "clean", "html_only", 1),
+    ("eml", "clean", "html_alternative", 1),
 ]  # fmt: skip
 
 
