@@ -433,15 +433,29 @@ class Generator:
         body += paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
         return elaborate_citizen(rng, slots, day, body)
 
+    def appeal_kind(self) -> str:
+        return self.rng.choices(["заявление", "жалоба", "предложение"], [0.7, 0.22, 0.08])[0]
+
+    def with_kind_cue(self, body: list[str], appeal_kind: str, slots: dict) -> list[str]:
+        """Most appeals say what they are (a complaint about someone's actions, a proposal, a request)."""
+        if self.rng.random() < 0.15:
+            return body
+        cue = self.rng.choice(PL.KIND_CUES[appeal_kind]).format_map(slots)
+        return body[:-1] + [cue] + body[-1:]
+
     def citizen_draft(self, day: dt.date, *, citizen: Citizen | None = None, topic=None, repeat: bool = False,
                       body: list[str] | None = None, kind: str = "citizen_appeal", signers: list[str] | None = None,
-                      forward: bool | None = None) -> Draft:  # fmt: skip
+                      forward: bool | None = None, appeal_kind: str | None = None) -> Draft:  # fmt: skip
         rng = self.rng
         citizen = citizen or self.citizen()
         topic = topic or self.pick_topic(None, citizen=True)
         slots = base_slots(rng, topic, day, self.place(None))
-        body = body or self.citizen_body(topic, citizen, slots, repeat, day)
-        appeal_kind = rng.choices(["заявление", "жалоба", "предложение"], [0.7, 0.22, 0.08])[0]
+        if body is None:
+            appeal_kind = self.appeal_kind()
+            body = self.with_kind_cue(
+                self.citizen_body(topic, citizen, slots, repeat, day), appeal_kind, slots
+            )
+        appeal_kind = appeal_kind or self.appeal_kind()
         typo_rate = rng.choice([0.0, 0.005, 0.01, 0.02, 0.04])
         forward = (rng.random() < 0.25) if forward is None else forward
         addr_key = rng.choices(["GOV", "CHAIR", self.supervisor_key(topic, day)], [0.6, 0.1, 0.3])[0]
@@ -580,6 +594,8 @@ class Generator:
         )
         body += paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
         body = elaborate_citizen(rng, slots, day, body)
+        appeal_kind = self.appeal_kind()
+        body = self.with_kind_cue(body, appeal_kind, slots)
         out = []
         for i in range(rng.randint(2, 5)):
             c = first if i == 0 else self.citizen()
@@ -588,7 +604,7 @@ class Generator:
             if d_day > self.end:
                 continue
             d = self.citizen_draft(d_day, citizen=c, topic=topic, body=body, kind="collective_appeal",
-                                   signers=signers, forward=False)  # fmt: skip
+                                   signers=signers, forward=False, appeal_kind=appeal_kind)  # fmt: skip
             out.append(d)
         for d in out:
             d.fields["collective_group"] = f"CG{out[0].key:06d}"

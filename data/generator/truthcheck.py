@@ -91,8 +91,13 @@ def _sheets(value: str, text: str) -> bool:
     return sum(int(n) for n in re.findall(r"на (\d+) л\.", tail.split("\n\n")[0])) == int(value)
 
 
+_KIND_WORDS = {"жалоба": r"жалоб|наруш|незаконн", "предложение": r"предлаг|предлож", "заявление": r"заявлен|прошу"}
+
+
 def _appeal_kind(value: str, text: str) -> bool:
-    return _stem(value)[:6] in _norm(text)
+    """A classification, not a string: is there a word the form is told by (complaint: «жалоба», «нарушены»,
+    «незаконными»; proposal: «предлагаю»; request: «заявление», «прошу»)?"""
+    return re.search(_KIND_WORDS.get(value, re.escape(value)), _norm(text)) is not None
 
 
 CHECKS: dict[str, tuple[str, Callable[[str, str], bool]]] = {
