@@ -26,7 +26,7 @@ WANTED = [
 def make_samples(out: Path, seed: int = 42) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         world = Path(tmp)
-        build(world, seed=seed, years=1, per_year=1500, render=120, workers=2)
+        build(world, seed=seed, years=1, per_year=1500, render=250, workers=2)
         rendered = world / "rendered"
         with (rendered / "manifest.csv").open(encoding="utf-8") as fh:
             manifest = list(csv.DictReader(fh))
