@@ -345,14 +345,14 @@ def elaborate_org(
     rng: random.Random, slots: dict[str, str], day: dt.date, body: list[str], kind: str
 ) -> list[str]:
     """Background, legal references and a numbered list around the core paragraphs, as real letters have;
-    about one in eight stays short."""
-    size = rng.choices([0, 1, 2, 3], [0.12, 0.23, 0.35, 0.3])[0]
+    about one in ten stays short."""
+    size = rng.choices([0, 1, 2, 3], [0.1, 0.2, 0.35, 0.35])[0]
     if kind in ("invitation", "notification", "other"):
         size = min(size, 1)
     if not size or not body:
         return body
     s = long_slots(rng, slots, day)
-    context = [fill(t, s) for t in rng.sample(PL.ORG_CONTEXT, size + (size >= 2))]
+    context = [fill(t, s) for t in rng.sample(PL.ORG_CONTEXT, size + 1)]
     out = body[:1] + context + body[1:-1]
     if size >= 2 or rng.random() < 0.5:
         out.append(_listing(rng, PL.ORG_LIST_INTROS, PL.ORG_LIST_ITEMS, s, rng.randint(2, 3 + size)))
@@ -364,7 +364,7 @@ def elaborate_org(
 
 def elaborate_citizen(rng: random.Random, slots: dict[str, str], day: dt.date, body: list[str]) -> list[str]:
     """Earlier contacts, details, a legal reference and a list of requests before the closing line."""
-    size = rng.choices([0, 1, 2, 3], [0.12, 0.25, 0.33, 0.3])[0]
+    size = rng.choices([0, 1, 2, 3], [0.08, 0.2, 0.34, 0.38])[0]
     if not size:
         return body
     s = long_slots(rng, slots, day)

@@ -521,7 +521,7 @@ class Generator:
                      applicant_contact=citizen.email if rng.random() < 0.5 else citizen.address,
                      forward_reg=f"{rng.randint(100, 99999)}")  # fmt: skip
         body = paragraphs(rng, P.FORWARD_BODIES, slots, 1)
-        if rng.random() < 0.6:
+        if rng.random() < 0.85:
             body.append(rng.choice(P.FORWARD_CLOSINGS))
         position, sign_name, sign_person = self.signatory(org)
         contact = self.contact(org)
