@@ -54,7 +54,8 @@ def table(world: Path) -> str:
         f"| duplicates (`duplicate_of`) | {share(c['duplicates'])} |",
         f"| repeat appeals (`repeat_of`) | {share(c['repeat_appeals'])} |",
         f"| collective appeals | {c['collective_appeals']} in {c['collective_groups']} groups |",
-        f"| look-alike reports (`lookalike_of`) | {share(c['lookalikes'])} |",
+        f"| look-alikes, hard negatives (`lookalike_of`) | {share(c['lookalikes'])}: "
+        f"{_join(Counter(r['lookalike_kind'] for r in rows if r['lookalike_of']))} |",
         f"| forwarded appeals | {share(c['forwarded'])} |",
         f"| replies to our letters («На № … от …») | {share(c['replies_to_our_letters'])} |",
         f"| layouts | {_join(Counter(r['layout'] for r in rows))} |",
