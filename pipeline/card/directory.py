@@ -2,9 +2,9 @@
 
 Reads the world's `organisations.csv`, any CSV with an id and a name column, and a Docsvision
 "RefPartners" counterparty export (the XML or its JSONL conversion: a tree with duplicates and blank
-names). Matching: an INN in the text picks the entry outright; otherwise rapidfuzz compares header
-lines with every name variant (name, full name, short name, aliases, an abbreviation built from the
-name's capitalised words).
+names). Matching: an INN in the text picks the entry outright, then an exact name variant (name, full name,
+short name, aliases, an abbreviation built from the name's capitalised words) by dictionary; otherwise
+rapidfuzz compares header lines with the variants that share words with them (token blocking).
 """
 
 from __future__ import annotations
@@ -33,11 +33,13 @@ _VARIANT_COLUMNS = (
 _INN = re.compile(r"(?<!\d)\d{10}(?:\d{2})?(?!\d)")
 _STOP_ABBR = {"и", "по", "в", "на", "для", "с", "о", "об", "при", "г", "города", "городского"}
 _QUOTES = re.compile(r"[«»\"„“”']")
+_PUNCT = re.compile(r"[^\w\s-]")
+_SPACE = re.compile(r"\s+")
 
 
 def normalise_name(text: str) -> str:
     text = _QUOTES.sub(" ", text.replace("ё", "е").replace("Ё", "Е"))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", text)).strip().casefold()
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip().casefold()
 
 
 def abbreviation(name: str) -> str | None:
@@ -86,52 +88,118 @@ class Directory:
             if abbr and abbr not in seen:
                 self._choices.append(abbr)
                 self._owners.append((org, "abbreviation"))
+        self._exact: dict[str, int] = {}
+        for index, choice in enumerate(self._choices):
+            self._exact.setdefault(choice, index)
+        self._index = None
 
     def __len__(self) -> int:
         return len(self.organisations)
 
-    def match_name(self, name: str, cutoff: float = 85.0) -> Match | None:
-        """The entry whose name variant best matches `name`, or None below `cutoff`."""
+    def _token_index(self):
+        """(vocabulary, choices x tokens 0/1 matrix): which variants share a word with a query."""
+        if self._index is None:
+            from scipy.sparse import csr_matrix
+
+            vocabulary: dict[str, int] = {}
+            rows, cols = [], []
+            for row, choice in enumerate(self._choices):
+                for token in set(choice.split()):
+                    rows.append(row)
+                    cols.append(vocabulary.setdefault(token, len(vocabulary)))
+            shape = (len(self._choices), max(len(vocabulary), 1))
+            matrix = csr_matrix(([1] * len(rows), (rows, cols)), shape=shape, dtype="int16")
+            self._index = (vocabulary, matrix.T.tocsr())
+        return self._index
+
+    def _candidates(self, queries: list[str]) -> list:
+        """Per query, the variants sharing at least half of its words: a fuzzy ratio of 85 or more is out
+        of reach for the others, so rapidfuzz compares each query with a few dozen variants, not all."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        vocabulary, by_token = self._token_index()
+        rows, cols = [], []
+        needed = []
+        for row, query in enumerate(queries):
+            words = set(query.split())
+            needed.append(max(1, len(words) // 2))
+            for token in words:
+                if token in vocabulary:
+                    rows.append(row)
+                    cols.append(vocabulary[token])
+        shape = (len(queries), by_token.shape[0])
+        shared = csr_matrix(([1] * len(rows), (rows, cols)), shape=shape, dtype="int16") @ by_token
+        out = []
+        for row in range(len(queries)):
+            begin, end = shared.indptr[row], shared.indptr[row + 1]
+            counts, indices = shared.data[begin:end], shared.indices[begin:end]
+            out.append(np.sort(indices[counts >= needed[row]]))
+        return out
+
+    def _best(self, query: str, candidates, cutoff: float) -> Match | None:
         from rapidfuzz import fuzz, process
 
+        exact = self._exact.get(query)
+        if exact is not None:
+            org, how = self._owners[exact]
+            return Match(org, 100.0, how)
+        if len(query) <= 6 or candidates is None or not len(candidates):  # abbreviations match exactly
+            return None
+        hit = process.extractOne(
+            query, [self._choices[i] for i in candidates], scorer=fuzz.ratio, score_cutoff=cutoff
+        )
+        if hit is None:
+            return None
+        _, score, position = hit
+        org, how = self._owners[int(candidates[position])]
+        return Match(org, float(score), how)
+
+    def match_name(self, name: str, cutoff: float = 85.0) -> Match | None:
+        """The entry whose name variant best matches `name`, or None below `cutoff`."""
         query = normalise_name(name)
         if len(query) < 3 or not self._choices:
             return None
-        exact = [i for i, c in enumerate(self._choices) if c == query]
-        if exact:
-            org, how = self._owners[exact[0]]
-            return Match(org, 100.0, how)
-        if len(query) <= 6:  # abbreviations only match exactly
-            return None
-        hit = process.extractOne(query, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if hit is None:
-            return None
-        _, score, index = hit
-        org, how = self._owners[index]
-        return Match(org, float(score), how)
+        return self._best(query, self._candidates([query])[0], cutoff)
 
-    def find_in_text(self, text: str, limit_lines: int = 40) -> Match | None:
+    def find_in_text(self, text: str, limit_lines: int = 40, cutoff: float = 85.0) -> Match | None:
         """The best directory entry named in the first lines of `text` (INN first, then fuzzy names)."""
         for m in _INN.finditer(text):
             org = self.by_inn.get(m.group(0))
             if org is not None:
                 return Match(org, 100.0, "inn", m.start(), m.end())
-        best: Match | None = None
-        for lines in columns(text, limit_lines):
+        if not self._choices:
+            return None
+        # every run of one to four lines of each column, in reading order, matched in one batch
+        windows: list[tuple[int, int, int, int, str]] = []  # column, line, start, end, query
+        for col, lines in enumerate(columns(text, limit_lines)):
+            normalised = [normalise_name(line[2]) for line in lines]
             for i in range(len(lines)):
                 for width in (1, 2, 3, 4):
                     chunk = lines[i : i + width]
                     if len(chunk) < width:
                         break
-                    candidate = " ".join(c[2] for c in chunk)
-                    if len(candidate) > 250:
+                    if sum(len(c[2]) for c in chunk) + width - 1 > 250:
                         break
-                    match = self.match_name(candidate)
-                    if match and (best is None or match.score > best.score):
-                        match.start, match.end = chunk[0][0], chunk[-1][1]
-                        best = match
-                if best and best.score >= 99.5:
-                    return best
+                    query = " ".join(n for n in normalised[i : i + width] if n)
+                    if len(query) >= 3:
+                        windows.append((col, i, chunk[0][0], chunk[-1][1], query))
+        if not windows:
+            return None
+        queries = list(dict.fromkeys(w[4] for w in windows))
+        pending = [q for q in queries if q not in self._exact and len(q) > 6]
+        candidates = dict(zip(pending, self._candidates(pending), strict=True)) if pending else {}
+        results: dict[str, Match | None] = {}
+        best: Match | None = None
+        for position, (col, line, start, end, query) in enumerate(windows):
+            if query not in results:
+                results[query] = self._best(query, candidates.get(query), cutoff)
+            found = results[query]
+            if found and (best is None or found.score > best.score):
+                best = Match(found.organisation, found.score, found.how, start, end)
+            last_of_line = position + 1 == len(windows) or windows[position + 1][:2] != (col, line)
+            if last_of_line and best and best.score >= 99.5:
+                return best
         return best
 
 
