@@ -4,7 +4,8 @@ moved off non-working days by the Russian production calendar (the `holidays` li
 Order of precedence: an explicit date («в срок до 15.12.2025») or term («в течение 10 дней») in the text;
 a 7-day forwarding term for appeals outside the body's competence (59-ФЗ ст. 8 ч. 3, flagged by the
 caller in `document.metadata["out_of_competence"]`); 30 days from registration for appeals (59-ФЗ ст. 12);
-the configured term of the document kind; otherwise no deadline.
+the date of the event an invitation announces («совещание состоится 25.01.2023»); the configured term of
+the document kind, in calendar or working days; otherwise no deadline.
 """
 
 from __future__ import annotations
@@ -36,17 +37,22 @@ _EXPLICIT_TERM = re.compile(
     r"|в\s+(?P<n2>\d{1,3})[\s-]*(?P<kind2>дневный)\s+срок)",
     re.I,
 )
+_EVENT = re.compile(r"состо(?:ится|ятся)|пройд[её]т|будет\s+проведен|проводится", re.I)
+_ANY_DATE = re.compile(_DATE, re.I)
 
 
 @dataclass(frozen=True)
 class DeadlineRules:
-    """Terms in calendar days from registration; a kind mapped to None gets no deadline."""
+    """Terms in days from registration (calendar days, or working days for the kinds in `working_terms`);
+    a kind mapped to None gets no deadline."""
 
     appeal_days: int = 30
     forward_days: int = 7
-    explicit_margin_days: int = (
-        0  # the control date is set this many days before a deadline the letter states
-    )
+    # the control date is set this many (calendar or working) days before a deadline the letter states
+    explicit_margin_days: int = 0
+    explicit_margin_working: bool = False
+    working_terms: tuple[str, ...] = ()
+    event_kinds: tuple[str, ...] = ("invitation",)
     terms: dict[str, int | None] = field(
         default_factory=lambda: {
             "deputy_request": 30,
@@ -74,6 +80,9 @@ class DeadlineRules:
             appeal_days=int(raw.get("appeal_days", base.appeal_days)),
             forward_days=int(raw.get("forward_days", base.forward_days)),
             explicit_margin_days=int(raw.get("explicit_margin_days", base.explicit_margin_days)),
+            explicit_margin_working=bool(raw.get("explicit_margin_working", base.explicit_margin_working)),
+            working_terms=tuple(raw.get("working_terms", base.working_terms)),
+            event_kinds=tuple(raw.get("event_kinds", base.event_kinds)),
             terms=terms,
         )
 
@@ -82,8 +91,20 @@ class DeadlineRules:
             "appeal_days": self.appeal_days,
             "forward_days": self.forward_days,
             "explicit_margin_days": self.explicit_margin_days,
+            "explicit_margin_working": self.explicit_margin_working,
+            "working_terms": list(self.working_terms),
+            "event_kinds": list(self.event_kinds),
             "terms": dict(self.terms),
         }
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> DeadlineRules:
+        """From `to_dict()` output (tuples travel through JSON as lists)."""
+        raw = dict(raw)
+        for name in ("working_terms", "event_kinds"):
+            if name in raw:
+                raw[name] = tuple(raw[name])
+        return cls(**raw)
 
 
 @lru_cache(maxsize=4)
@@ -99,21 +120,36 @@ def _calendar() -> Any:
     return holidays.country_holidays("RU")
 
 
+@lru_cache(maxsize=20_000)
 def is_working_day(day: date) -> bool:
     """Russian production calendar: weekends, public holidays, substituted days off and working Saturdays."""
     return _calendar().is_working_day(day)
 
 
+@lru_cache(maxsize=20_000)
 def previous_working_day(day: date) -> date:
     while not is_working_day(day):
         day -= timedelta(days=1)
     return day
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`."""
+    return sum(is_working_day(start + timedelta(days=k)) for k in range(1, (end - start).days + 1))
+
+
+@lru_cache(maxsize=100_000)
 def add_working_days(start: date, n: int) -> date:
     return _calendar().get_nth_working_day(start, n)
 
 
+def subtract_working_days(day: date, n: int) -> date:
+    for _ in range(n):
+        day = previous_working_day(day - timedelta(days=1))
+    return day
+
+
+@lru_cache(maxsize=20_000)
 def _parse_date(text: str) -> date | None:
     text = text.replace("«", "").replace("»", "").strip()
     for fmt in ("%d.%m.%Y", "%d.%m.%y"):
@@ -123,7 +159,9 @@ def _parse_date(text: str) -> date | None:
             continue
     import dateparser
 
-    parsed = dateparser.parse(text, languages=["ru"], settings={"DATE_ORDER": "DMY"})
+    parsed = dateparser.parse(
+        text, languages=["ru"], settings={"DATE_ORDER": "DMY", "PARSERS": ["absolute-time"]}
+    )
     return parsed.date() if parsed else None
 
 
@@ -145,6 +183,21 @@ def explicit_deadline(text: str, registered: date) -> tuple[date, str] | None:
     return min(found) if found else None
 
 
+def event_date(text: str, registered: date, window: int = 150) -> date | None:
+    """The date nearest to a word announcing an event («состоится»), not before registration."""
+    for event in _EVENT.finditer(text):
+        start = max(0, event.start() - window)
+        near = []
+        for match in _ANY_DATE.finditer(text, start, event.end() + window):
+            day = _parse_date(match.group("date"))
+            if day and day >= registered:
+                distance = min(abs(match.start() - event.start()), abs(match.end() - event.start()))
+                near.append((distance, day))
+        if near:
+            return min(near)[1]
+    return None
+
+
 def _card_value(card: Card, name: str) -> Any:
     item = getattr(card, name, None)
     return None if item is None else item.value
@@ -161,18 +214,28 @@ def compute_deadline(
     registered = registered or _registered_from_metadata(document) or date.today()
     kind = _card_value(card, "doc_kind")
 
-    chosen = explicit_deadline(document.text or "", registered)
+    text = document.text or ""
+    chosen = explicit_deadline(text, registered)
     if chosen is not None and chosen[1] == "explicit_date" and rules.explicit_margin_days:
-        earlier = chosen[0] - timedelta(days=rules.explicit_margin_days)
-        chosen = (max(earlier, registered), f"explicit_date-{rules.explicit_margin_days}d")
+        margin = rules.explicit_margin_days
+        if rules.explicit_margin_working:
+            earlier, unit = subtract_working_days(chosen[0], margin), "wd"
+        else:
+            earlier, unit = chosen[0] - timedelta(days=margin), "d"
+        chosen = (max(earlier, registered), f"explicit_date-{margin}{unit}")
     if chosen is None:
         if kind in APPEAL_KINDS and document.metadata.get("out_of_competence"):
             chosen = (registered + timedelta(days=rules.forward_days), f"59-FZ:forward_{rules.forward_days}d")
         elif kind in APPEAL_KINDS:
             chosen = (registered + timedelta(days=rules.appeal_days), f"59-FZ:appeal_{rules.appeal_days}d")
+        elif kind in rules.event_kinds and (event := event_date(text, registered)) is not None:
+            chosen = (event, "event_date")
         elif kind is not None and rules.terms.get(kind) is not None:
             days = int(rules.terms[kind])
-            chosen = (registered + timedelta(days=days), f"kind:{kind}_{days}d")
+            if kind in rules.working_terms:
+                chosen = (add_working_days(registered, days), f"kind:{kind}_{days}wd")
+            else:
+                chosen = (registered + timedelta(days=days), f"kind:{kind}_{days}d")
     if chosen is None:
         return None
     day, rule = chosen
@@ -182,16 +245,28 @@ def compute_deadline(
     return Deadline(date=moved, rule=rule)
 
 
+_POINTER: dict[tuple[str, int], str | None] = {}
+
+
 def _learnt_rules_path() -> str | None:
-    """The rules `docket train` learnt from the register, in the promoted bundle (plain JSON)."""
+    """The rules `docket train` learnt from the register, in the promoted bundle (plain JSON). The pointer
+    is read again only when it changes (a promotion replaces the file, so its mtime changes)."""
     from docket.settings import get_settings
 
     models = get_settings().resolved_models_dir
     pointer = models / "current"
-    if not pointer.is_file():
+    try:
+        key = (str(pointer), pointer.stat().st_mtime_ns)
+    except OSError:
         return None
-    path = models / pointer.read_text("utf-8").strip() / LEARNT_RULES
-    return str(path) if path.is_file() else None
+    if key not in _POINTER:
+        try:
+            path = models / pointer.read_text("utf-8").strip() / LEARNT_RULES
+        except OSError:
+            return None
+        _POINTER.clear()
+        _POINTER[key] = str(path) if path.is_file() else None
+    return _POINTER[key]
 
 
 def _registered_from_metadata(document: Document) -> date | None:

@@ -72,3 +72,41 @@ def test_kinds_without_a_term_get_no_deadline_and_rules_are_configurable(tmp_pat
     assert compute_deadline(_doc(), _card("citizen_appeal"), date(2025, 9, 1), rules).date == date(
         2025, 9, 16
     )
+
+
+def test_invitation_takes_the_date_of_the_event_it_announces():
+    text = "Уважаемый Иван Петрович!\n6 февраля 2025 г. в 14:30 состоится заседание рабочей группы."
+    due = compute_deadline(_doc(text), _card("invitation"), date(2025, 1, 24))
+    assert due.date == date(2025, 2, 6) and due.rule == "event_date"
+    text = "Приглашаем принять участие в совещании, которое состоится «28» января 2025 г. в 10:00."
+    assert compute_deadline(_doc(text), _card("invitation"), date(2025, 1, 9)).date == date(2025, 1, 28)
+
+
+def test_terms_in_working_days_and_margin_before_a_stated_date():
+    rules = DeadlineRules(
+        terms={"letter": 10}, working_terms=("letter",), explicit_margin_days=2, explicit_margin_working=True
+    )
+    # Monday 1 September 2025 + 10 working days = Monday 15 September
+    due = compute_deadline(_doc(), _card("letter"), date(2025, 9, 1), rules)
+    assert due.date == date(2025, 9, 15) and due.rule == "kind:letter_10wd"
+    # stated Monday 15 September, two working days earlier = Thursday 11 September
+    due = compute_deadline(_doc("в срок до 15.09.2025"), _card("request"), date(2025, 9, 1), rules)
+    assert due.date == date(2025, 9, 11) and due.rule == "explicit_date-2wd"
+    assert DeadlineRules.from_dict(rules.to_dict()) == rules
+
+
+def test_learnt_rules_find_working_day_terms_and_kinds_without_deadlines():
+    from datetime import timedelta
+
+    from pipeline.deadline import add_working_days
+    from training.deadline_rules import learn_deadline_rules
+
+    rows = []
+    for k in range(60):
+        registered = date(2025, 1, 13) + timedelta(days=3 * k)
+        due = add_working_days(registered, 10)
+        rows.append({"doc_kind": "letter", "reg_date": registered, "deadline": due, "text": "Просим."})
+        rows.append({"doc_kind": "notification", "reg_date": registered, "deadline": None, "text": "."})
+    rules = learn_deadline_rules(rows)
+    assert rules.terms["letter"] == 10 and "letter" in rules.working_terms
+    assert rules.terms["notification"] is None

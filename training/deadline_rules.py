@@ -1,32 +1,53 @@
-"""Deadline terms learnt from a register: the usual term of each document kind, the term for appeals, and
-how far before a deadline stated in a letter the organisation sets its own control date."""
+"""Deadline terms learnt from a register: the usual term of each document kind (in calendar or in working
+days, whichever explains more of its deadlines), the term for appeals, which kinds take the date of the
+event they announce, and how far before a deadline stated in a letter the organisation sets its own
+control date."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 from typing import Any
 
 from models.staff import as_date
-from pipeline.deadline import APPEAL_KINDS, DeadlineRules, explicit_deadline, previous_working_day
+from pipeline.deadline import (
+    APPEAL_KINDS,
+    DeadlineRules,
+    add_working_days,
+    event_date,
+    explicit_deadline,
+    previous_working_day,
+    subtract_working_days,
+    working_days_between,
+)
 
 MIN_ROWS = 20
+MAX_TERM = 60
+RECENT_ROWS = 20_000  # current practice; older rows mostly cost time (dates parsed one by one)
 
 
-def _term(offsets: Counter, n_rows: int) -> int | None:
-    """The most common number of days, when most letters of the kind get a deadline at all."""
-    without = offsets.get(None, 0)
-    if n_rows < MIN_ROWS or without > n_rows / 2:
-        return None
-    return Counter({k: v for k, v in offsets.items() if k is not None}).most_common(1)[0][0]
+def _votes(registered, due) -> set[tuple[str, int]]:
+    """Every (unit, term) that produces this deadline; a calendar term that lands on a day off counts
+    as the working day it moves to."""
+    found = set()
+    span = (due - registered).days
+    for days in range(max(span, 1), min(span + 4, MAX_TERM + 1)):
+        if previous_working_day(registered + timedelta(days=days)) == due:
+            found.add(("calendar", days))
+    days = working_days_between(registered, due)
+    if 0 < days <= MAX_TERM and add_working_days(registered, days) == due:
+        found.add(("working", days))
+    return found
 
 
 def learn_deadline_rules(rows: list[dict[str, Any]], base: DeadlineRules | None = None) -> DeadlineRules:
-    """A deadline that was moved to the previous working day counts as the calendar term that produced it."""
     base = base or DeadlineRules()
-    offsets: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    without: Counter = Counter()
     totals: Counter = Counter()
+    events: Counter = Counter()
     margins: Counter = Counter()
-    for row in rows:
+    for row in rows[-RECENT_ROWS:]:
         kind, registered, due = (
             row.get("doc_kind"),
             as_date(row.get("reg_date")),
@@ -37,29 +58,51 @@ def learn_deadline_rules(rows: list[dict[str, Any]], base: DeadlineRules | None 
         totals[kind] += 1
         text = row.get("text") if isinstance(row.get("text"), str) else ""
         explicit = explicit_deadline(text, registered) if text and due else None
-        if explicit is not None and explicit[1] == "explicit_date":
-            margins[(explicit[0] - due).days] += 1
+        if explicit is not None and explicit[1] == "explicit_date" and explicit[0] >= due:
+            margins[("calendar", (explicit[0] - due).days)] += 1
+            for n in range(0, 11):
+                if subtract_working_days(explicit[0], n) == due:
+                    margins[("working", n)] += 1
+                    break
+            continue
+        if explicit is not None:
             continue
         if due is None:
-            offsets[kind][None] += 1
+            without[kind] += 1
             continue
-        # every calendar term that lands on this working day after moving gets a vote
-        for days in range((due - registered).days, (due - registered).days + 4):
-            if previous_working_day(registered.fromordinal(registered.toordinal() + days)) == due:
-                offsets[kind][days] += 1
+        if text and kind not in APPEAL_KINDS and event_date(text, registered) == due:
+            events[kind] += 1
+            continue
+        votes[kind].update(_votes(registered, due))
     terms = dict(base.terms)
-    for kind, counter in offsets.items():
+    working = set()
+    for kind in totals:
         if kind in APPEAL_KINDS:
             continue
-        terms[kind] = _term(counter, totals[kind])
-    appeals = Counter()
+        if totals[kind] < MIN_ROWS:
+            continue
+        if without[kind] > totals[kind] / 2 or not votes[kind]:
+            terms[kind] = None
+            continue
+        (unit, days), _ = votes[kind].most_common(1)[0]
+        terms[kind] = days
+        if unit == "working":
+            working.add(kind)
+    event_kinds = sorted(k for k, n in events.items() if n >= MIN_ROWS and n >= totals[k] / 2)
+    appeals: Counter = Counter()
     for kind in APPEAL_KINDS:
-        appeals.update({k: v for k, v in offsets.get(kind, Counter()).items() if k is not None})
+        appeals.update({d: n for (unit, d), n in votes.get(kind, Counter()).items() if unit == "calendar"})
     appeal_days = appeals.most_common(1)[0][0] if sum(appeals.values()) >= MIN_ROWS else base.appeal_days
-    margin = margins.most_common(1)[0][0] if sum(margins.values()) >= MIN_ROWS else 0
+    margin_working, margin = False, 0
+    if sum(margins.values()) >= MIN_ROWS:
+        (unit, margin), _ = margins.most_common(1)[0]
+        margin_working = unit == "working"
     return DeadlineRules(
         appeal_days=appeal_days,
         forward_days=base.forward_days,
         explicit_margin_days=max(0, margin),
+        explicit_margin_working=margin_working,
+        working_terms=tuple(sorted(working)),
+        event_kinds=tuple(event_kinds) or base.event_kinds,
         terms=terms,
     )

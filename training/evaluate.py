@@ -134,7 +134,9 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
             k: {"top1": _rate(v), "n": len(v)} for k, v in sorted(groups.items())
         }
 
-    rules = DeadlineRules(**bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
+    rules = (
+        DeadlineRules.from_dict(bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
+    )
     report.update(_deadlines(labelled, compute_deadline, rules))
     report.update(_resolutions(bundle, labelled, ranked, records))
     if baseline is not None:
@@ -179,7 +181,9 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
     executors, deadline and author (the drafter alone)."""
     from pipeline.deadline import DeadlineRules, compute_deadline
 
-    rules = DeadlineRules(**bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
+    rules = (
+        DeadlineRules.from_dict(bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
+    )
     template, full, template_given, full_given = [], [], [], []
     matrix = bundle.ranker.vectorizer_.transform(records)
     for position, (row, rank, record) in enumerate(zip(rows, ranked, records, strict=True)):
