@@ -53,6 +53,11 @@ class Answer:
     problem: bool = False
 
 
+def column_text(value: str | None, limit: int) -> str | None:
+    """A client's string as a column takes it: no NUL (PostgreSQL text refuses it), at most `limit` chars."""
+    return value.replace("\x00", "")[:limit] if value is not None else None
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
@@ -185,8 +190,8 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         id=document_id,
         tenant_id=caller.tenant_id,
         kind=incoming.kind,
-        file_name=incoming.file_name,
-        media_type=incoming.media_type,
+        file_name=column_text(incoming.file_name, 500),
+        media_type=column_text(incoming.media_type, 200),
         sha256=hashlib.sha256(incoming.data).hexdigest(),
         size=len(incoming.data),
         storage_path=str(path.resolve()),

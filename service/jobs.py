@@ -19,7 +19,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from docket.settings import Settings
@@ -149,45 +149,76 @@ class JobRunner:
             self._wake.wait(self.poll_s)
             self._wake.clear()
 
-    def _dispatch(self) -> None:
-        free = max(1, self.settings.workers) - len(self._inflight)
-        if free <= 0:
-            return
+    def _claim(self, free: int) -> list[tuple[str, str, dict[str, Any]]]:
+        """Mark up to `free` queued jobs running, in one transaction, and return what the workers need.
+
+        On PostgreSQL the rows are locked with SKIP LOCKED, so several service processes sharing the
+        queue never claim the same job; SQLite serialises writers, and the conditional UPDATE below
+        refuses a job another process claimed first.
+        """
+        claimed = []
         with self.sessions() as session:
             jobs = session.scalars(
-                select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(free)
+                select(Job)
+                .where(Job.status == "queued")
+                .order_by(Job.created_at)
+                .limit(free)
+                .with_for_update(skip_locked=True)
             ).all()
-            queued = session.query(Job).filter(Job.status == "queued").count()
-            self.metrics.jobs_queued.set(max(0, queued - len(jobs)))
             for job in jobs:
-                document = session.get(StoredDocument, job.document_id)
-                tenant = session.get(Tenant, job.tenant_id)
                 if job.attempts >= MAX_ATTEMPTS:
                     self._fail(
                         session, job, 500, "worker_crashed", "processing stopped repeatedly; giving up"
                     )
-                    session.commit()
                     continue
-                job.status, job.started_at, job.attempts = "running", utcnow(), job.attempts + 1
-                session.commit()
+                won = session.execute(
+                    update(Job)
+                    .where(Job.id == job.id, Job.status == "queued")
+                    .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if not won:
+                    continue
+                document = session.get(StoredDocument, job.document_id)
+                tenant = session.get(Tenant, job.tenant_id)
                 payload = {
                     "kind": document.kind,
                     "storage_path": document.storage_path,
                     "file_name": document.file_name,
                     "meta": document.request_meta or {},
                 }
-                if self._pool is None:
-                    self._pool = self._new_pool()
-                try:
-                    future = self._pool.submit(_call_worker, self.settings.model_dump(), tenant.name, payload)
-                except Exception:  # a broken pool refuses new work: start a fresh one next round
-                    self._drop_pool()
-                    job.status, job.attempts = "queued", job.attempts - 1
-                    session.commit()
-                    return
-                self._inflight[job.id] = future
-                self._started[job.id] = time.monotonic()
-                future.add_done_callback(lambda f, job_id=job.id: self._finished(job_id, f))
+                claimed.append((job.id, tenant.name, payload))
+            session.commit()
+            queued = session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued"))
+        self.metrics.jobs_queued.set(queued or 0)
+        return claimed
+
+    def _unclaim(self, job_ids: list[str]) -> None:
+        with self.sessions() as session:
+            session.execute(
+                update(Job)
+                .where(Job.id.in_(job_ids), Job.status == "running")
+                .values(status="queued", attempts=Job.attempts - 1)
+            )
+            session.commit()
+
+    def _dispatch(self) -> None:
+        free = max(1, self.settings.workers) - len(self._inflight)
+        if free <= 0:
+            return
+        claimed = self._claim(free)
+        for index, (job_id, tenant, payload) in enumerate(claimed):
+            if self._pool is None:
+                self._pool = self._new_pool()
+            try:
+                future = self._pool.submit(_call_worker, self.settings.model_dump(), tenant, payload)
+            except Exception:  # a broken pool refuses new work: start a fresh one next round
+                self._drop_pool()
+                self._unclaim([job for job, _, _ in claimed[index:]])
+                break
+            self._inflight[job_id] = future
+            self._started[job_id] = time.monotonic()
+            future.add_done_callback(lambda f, job_id=job_id: self._finished(job_id, f))
         self.metrics.jobs_running.set(len(self._inflight))
 
     def _drop_pool(self) -> None:
@@ -301,11 +332,13 @@ class JobRunner:
     # --- callbacks -----------------------------------------------------------------------------------
 
     def _deliver_due_callbacks(self) -> None:
+        sends = []
         with self.sessions() as session:
             due = session.scalars(
                 select(Job)
                 .where(Job.callback_status == "pending", Job.callback_next_at <= utcnow())
                 .limit(20)
+                .with_for_update(skip_locked=True)
             ).all()
             for job in due:
                 document = session.get(StoredDocument, job.document_id)
@@ -320,8 +353,10 @@ class JobRunner:
                     ensure_ascii=False,
                 ).encode("utf-8")
                 job.callback_status = "sending"
-                session.commit()
-                self._senders.submit(self._send, job.id, job.callback_url, tenant.callback_secret, body)
+                sends.append((job.id, job.callback_url, tenant.callback_secret, body))
+            session.commit()  # every claimed callback is marked sending before any is sent
+        for send in sends:
+            self._senders.submit(self._send, *send)
 
     def _send(self, job_id: str, url: str, secret: str, body: bytes) -> None:
         from service.callbacks import deliver

@@ -301,6 +301,7 @@ def test_tenants_never_see_each_other(client, key, app):
     ],
 )
 def test_bad_input_is_a_clear_problem_never_a_5xx(client, key, kwargs, status):
+    kwargs = dict(kwargs)  # the parameters are shared with test_service_postgres.py: never mutate them
     headers = {**auth(key), **kwargs.pop("headers", {})}
     response = client.post("/v1/documents", headers=headers, **kwargs)
     assert response.status_code == status, response.text
@@ -769,3 +770,41 @@ def test_an_idempotency_key_in_flight_or_abandoned(client, key, app):
         "/v1/documents", json={"text": LETTER}, headers={**auth(key), "Idempotency-Key": "stale"}
     )
     assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_concurrent_dispatchers_claim_each_job_once(new_app, home):
+    """Several service processes may share one queue: each job goes to exactly one of them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.jobs import JobRunner
+
+    app = new_app(home)
+    key = demo_key(home)
+    client = TestClient(app)  # no lifespan: the app's own runner stays stopped
+    hold = {**auth(key), "Prefer": "respond-async"}
+    submitted = {
+        client.post("/v1/documents", json={"text": f"{LETTER}\n{n}"}, headers=hold).json()["id"]
+        for n in range(12)
+    }
+    state = app.state
+    runners = [JobRunner(state.settings, state.sessions, state.metrics) for _ in range(4)]
+
+    def drain(runner) -> list[str]:
+        mine = []
+        while claimed := runner._claim(2):
+            mine += [job_id for job_id, _, _ in claimed]
+        return mine
+
+    with ThreadPoolExecutor(4) as pool:
+        claims = [job for found in pool.map(drain, runners) for job in found]
+    assert sorted(claims) == sorted(submitted)  # all claimed, none twice
+
+
+def test_long_or_odd_upload_names_and_types_are_stored_safely(client, key):
+    files = {"file": ("a\x00b" + "я" * 600 + ".txt", LETTER.encode(), "text/plain; x=" + "y" * 400)}
+    response = client.post("/v1/documents", files=files, headers=auth(key))
+    assert response.status_code == 200, response.text
+    document = client.get(f"/v1/documents/{response.headers['Docket-Document-Id']}", headers=auth(key)).json()
+    assert "\x00" not in document["file_name"] and len(document["media_type"]) <= 200
+    meta = {"text": LETTER, "metadata": {"subject": "нуль\x00байт", "from": "a" * 5000}}
+    assert client.post("/v1/documents", json=meta, headers=auth(key)).status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from alembic import context
+from sqlalchemy import text
 
 from service.db import Base, make_engine
 
@@ -27,6 +28,10 @@ def include_name(name, type_, parent_names) -> bool:
 def run_migrations() -> None:
     engine = make_engine(url)
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # several service processes may start at once: one migrates, the others wait and find it done
+            connection.execute(text("SELECT pg_advisory_lock(72310801)"))
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
