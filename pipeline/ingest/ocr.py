@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docket.errors import CorruptDocument, LimitExceeded
+from pipeline.ingest.clean import clean_page, page_stats
 
 MIN_SKEW_DEG = 0.3
-SPARSE_WORDS = 40  # fewer words than this on a noisy page: try plain Otsu as well
+DEFAULT_DPI = 300  # an image that does not say its resolution
 MAX_SKEW_DEG = 6.0
 WEAK_CONFIDENCE = 55.0  # mean word confidence (0-100) below which the page may be rotated
-UNEVEN_BACKGROUND = 45  # grey levels between light and dark paper: use adaptive thresholding
-GREY_PAPER = 200  # median grey level below which the paper itself is grey (a poor copy, a fax)
-FAX_BLUR = 1.0  # Gaussian sigma (pixels) for 1-bit images
-SPECKLE = 4.0  # standard deviation of the paper's grey level: noise that Otsu turns into specks
 
 
 @dataclass
@@ -112,22 +109,8 @@ def skew_angle(gray) -> float:
 
 
 def needs_binarisation(gray) -> bool:
-    """Grey, speckled or unevenly lit paper, where Tesseract's global Otsu threshold loses the text.
-
-    Then Tesseract binarises with Sauvola's local threshold instead; on clean white paper it stays with
-    Otsu, which reads those pages as well and faster.
-    """
-    import cv2
-    import numpy as np
-
-    small = cv2.resize(
-        gray, (400, int(400 * gray.shape[0] / gray.shape[1]) or 1), interpolation=cv2.INTER_AREA
-    )
-    paper = cv2.dilate(small, np.ones((9, 9), np.uint8))  # removes the (dark) text, keeps the paper
-    low, high = np.percentile(paper, [5, 95])
-    level = float(np.median(gray))
-    speckle = float(np.std(gray[gray > level - 10]))
-    return bool(high - low > UNEVEN_BACKGROUND or level < GREY_PAPER or speckle > SPECKLE)
+    """Grey, speckled or unevenly lit paper, where Tesseract's global Otsu threshold loses the text."""
+    return page_stats(gray).noisy
 
 
 def _rotate(gray, degrees: float):
@@ -138,7 +121,8 @@ def _rotate(gray, degrees: float):
         return cv2.rotate(gray, code[int(degrees)])
     h, w = gray.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    # The corners continue the paper: a white fill on grey paper would skew any global threshold.
+    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _tesseract(path: str, task: OcrTask, adaptive: bool) -> tuple[list[OcrWord], int, int]:
@@ -220,16 +204,8 @@ def ocr_page(task: OcrTask) -> OcrResult:
         path, gray, full = task.path, cv2.imread(task.path, cv2.IMREAD_REDUCED_GRAYSCALE_2), False
     if gray is None:
         raise CorruptDocument("the page image cannot be decoded")
-    if task.bilevel:
-        # Fax dots and broken strokes: a slight blur joins them into shapes Tesseract knows.
-        gray = cv2.imread(task.path, cv2.IMREAD_GRAYSCALE)
-        if gray is None:
-            raise CorruptDocument("the page image cannot be decoded")
-        gray, full = cv2.GaussianBlur(gray, (0, 0), FAX_BLUR), True
-        path = str(Path(task.workdir) / f"{Path(task.path).stem}-{os.getpid()}-smoothed.pgm")
-        _write(path, gray)
     result = OcrResult(dpi=task.dpi)
-    result.adaptive = needs_binarisation(gray)
+    result.adaptive = task.bilevel or needs_binarisation(gray)
     result.skew = skew_angle(gray)
     stem = Path(task.workdir) / f"{Path(path).stem}-{os.getpid()}-{time.monotonic_ns()}"
 
@@ -243,22 +219,14 @@ def ocr_page(task: OcrTask) -> OcrResult:
         gray, full = _rotate(full_image(), result.skew), True
         path = f"{stem}-deskewed.pgm"
         _write(path, gray)
-    sauvola = result.adaptive
-    words, result.width, result.height = _tesseract(path, task, sauvola)
+    sauvola = False
     if result.adaptive:
-        # On grey, speckled paper Tesseract is fragile: each of Sauvola on the page and Otsu on a
-        # median-filtered page fails badly on some pages. Read both, keep the better reading.
-        image = cv2.medianBlur(full_image(), 3)
-        filtered = f"{stem}-median.pgm"
-        _write(filtered, image)
-        second, width, height = _tesseract(filtered, task, False)
-        if _score(second) > _score(words):
-            words, path, gray, full, sauvola = second, filtered, image, True, False
-        elif len(words) < SPARSE_WORDS:
-            third, width, height = _tesseract(path, task, False)
-            if _score(third) > _score(words):
-                words, sauvola = third, False
-    elif _weak(words):
+        # Fax dots, grain, grey paper and streaks: Tesseract gets a cleaned black-and-white page.
+        gray, full = clean_page(full_image(), task.dpi or DEFAULT_DPI, bilevel=task.bilevel), True
+        path = f"{stem}-clean.pgm"
+        _write(path, gray)
+    words, result.width, result.height = _tesseract(path, task, False)
+    if _weak(words) and not result.adaptive:
         second, width, height = _tesseract(path, task, True)
         if _score(second) > _score(words):
             words, sauvola = second, True
@@ -269,7 +237,9 @@ def ocr_page(task: OcrTask) -> OcrResult:
             turned_path = f"{stem}-rotated.pgm"
             _write(turned_path, _rotate(full_image(), rotation))
             second, width, height = _tesseract(turned_path, task, sauvola)
-            if _score(second) > _score(words):
+            # Tesseract may read a turned page well as vertical text, but its boxes are no layout.
+            upright = _sideways(words) and not _sideways(second) and _score(second) > 0.8 * _score(words)
+            if upright or _score(second) > _score(words):
                 words, result.rotation, result.width, result.height = second, rotation, width, height
     result.words = words
     result.seconds = time.perf_counter() - started
