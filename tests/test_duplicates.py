@@ -311,13 +311,14 @@ def test_band_index_finds_similar_signatures_across_merges(monkeypatch):
     rng = np.random.default_rng(0)
     signatures = rng.integers(0, 2**32, (12, 64), dtype=np.uint32)
     for i in range(12):  # one at a time: some land in the sorted arrays, the last ones still pending
-        index.add([f"d{i}"], signatures[i : i + 1])
+        index.add([i + 1], signatures[i : i + 1])
     close = signatures[3].copy()
     close[32:] = rng.integers(0, 2**32, 32, dtype=np.uint32)  # half the hashes changed: Jaccard ~0.5
-    assert index.query(close)[0] == "d3"
-    assert index.query(signatures[11]) == ["d11"]
-    index.add(["d3"], rng.integers(0, 2**32, (1, 64), dtype=np.uint32))  # re-added with other content
-    assert "d3" not in index.query(signatures[3]) and len(index) == 12
+    assert index.query(close)[0] == 4
+    assert index.query(signatures[11]) == [12]
+    index.add(list(range(13, 13 + 30)), rng.integers(0, 2**32, (30, 64), dtype=np.uint32))  # one merge
+    assert index.query(signatures[11]) == [12] and index.query(close)[0] == 4
+    assert len(index) == 42
 
 
 def test_same_sender_same_template_other_subject_is_not_near(tmp_path):

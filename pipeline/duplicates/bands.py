@@ -2,9 +2,16 @@
 
 datasketch chooses the bands (b, r) for the threshold and computes the signatures; its own MinHashLSH keeps
 a Python set per bucket, about 6.6 KB per letter with 21 bands (measured: 665 MB for 100k letters), so a
-1M-letter register would need ~7 GB per process. Here every band is a sorted uint64 array of bucket keys with
-the letters' positions beside it (12 bytes per letter and band); letters added since the last merge wait in
-a small dict until the next merge.
+1M-letter register would need ~7 GB per process. Here every band is a sorted uint32 array of bucket keys with
+the letters' row numbers (`seq`) beside it: 8 bytes per letter and band, no per-letter Python object. A
+32-bit bucket key makes a false bucket match in a 1M-letter band about 1 in 4,000 per band and query; the
+verification drops it. Letters added since the last merge wait in a small dict until the next merge. A
+re-added letter gets a new seq; its old seq stays in the arrays and simply finds no row any more.
+
+Beside the bands it keeps the low 16 bits of every signature value (128 bytes per letter), so the candidates
+whose texts are not worth comparing are dropped without reading their rows. Truncation can only make two
+values look equal, never different, so the estimate is never below the full signature's: a gate on it keeps
+every letter the full signature would keep (plus, rarely, one more that the verification then drops).
 """
 
 from __future__ import annotations
@@ -27,94 +34,134 @@ class BandIndex:
 
         self.num_perm = num_perm
         self.b, self.r = lsh_params(threshold, num_perm)
-        self.ids: list[str] = []
-        self.position: dict[str, int] = {}
-        self._keys = [np.empty(0, dtype=np.uint64) for _ in range(self.b)]
-        self._pos = [np.empty(0, dtype=np.int64) for _ in range(self.b)]
+        self._keys = [np.empty(0, dtype=np.uint32) for _ in range(self.b)]
+        self._seqs = [np.empty(0, dtype=np.uint32) for _ in range(self.b)]
         self._pending: list[dict[int, list[int]]] = [{} for _ in range(self.b)]
         self._pending_count = 0
+        self._count = 0
+        self._sketch_seqs = np.empty(0, dtype=np.uint32)  # ascending: rows arrive in seq order
+        self._sketches = np.empty((0, num_perm), dtype=np.uint16)
+        self._pending_sketches: dict[int, Any] = {}
 
     def band_keys(self, signatures: Any) -> Any:
-        """(n, num_perm) uint32 signatures -> (n, b) uint64 bucket keys, one per band."""
+        """(n, num_perm) uint32 signatures -> (n, b) uint32 bucket keys, one per band."""
         import numpy as np
 
         sig = np.asarray(signatures, dtype=np.uint64).reshape(-1, self.num_perm)
-        keys = np.zeros((sig.shape[0], self.b), dtype=np.uint64)
+        rows = sig[:, : self.b * self.r].reshape(-1, self.b, self.r)
+        acc = np.broadcast_to(np.arange(1, self.b + 1, dtype=np.uint64), rows.shape[:2])
         with np.errstate(over="ignore"):
-            for band in range(self.b):
-                acc = np.full(sig.shape[0], band + 1, dtype=np.uint64)
-                for j in range(band * self.r, (band + 1) * self.r):
-                    acc = (acc ^ sig[:, j]) * np.uint64(0x100000001B3)
-                keys[:, band] = acc
-        return keys
+            for j in range(self.r):
+                acc = (acc ^ rows[:, :, j]) * np.uint64(0x100000001B3)
+        return (acc >> np.uint64(32)).astype(np.uint32)
 
-    def add(self, document_ids: list[str], signatures: Any) -> None:
-        if not document_ids:
+    def add(self, seqs: Any, signatures: Any) -> None:
+        """Add letters by their row numbers with their (n, num_perm) signatures."""
+        import numpy as np
+
+        seqs = np.asarray(seqs, dtype=np.uint32).reshape(-1)
+        if not seqs.size:
             return
-        keys = self.band_keys(signatures)
-        start = len(self.ids)
-        for offset, document_id in enumerate(document_ids):
-            self.position[document_id] = start + offset  # a re-added letter leaves a dead old position
-            self.ids.append(document_id)
-        if len(document_ids) >= _MERGE_EVERY:
-            self._merge(start, keys)
+        signatures = np.asarray(signatures, dtype=np.uint32).reshape(-1, self.num_perm)
+        self.add_keys(seqs, self.band_keys(signatures), self.sketch(signatures))
+
+    @staticmethod
+    def sketch(signatures: Any) -> Any:
+        import numpy as np
+
+        return (np.asarray(signatures, dtype=np.uint32) & np.uint32(0xFFFF)).astype(np.uint16)
+
+    def add_keys(self, seqs: Any, keys: Any, sketches: Any) -> None:
+        """Add letters (ascending seqs, newer than any added) with band keys and sketches already computed."""
+        self._count += len(seqs)
+        if len(seqs) >= _MERGE_EVERY:
+            self._merge(seqs, keys, sketches)
             return
-        for offset in range(len(document_ids)):
+        for offset, seq in enumerate(seqs.tolist()):
             for band in range(self.b):
-                self._pending[band].setdefault(int(keys[offset, band]), []).append(start + offset)
-        self._pending_count += len(document_ids)
+                self._pending[band].setdefault(int(keys[offset, band]), []).append(seq)
+            self._pending_sketches[seq] = sketches[offset]
+        self._pending_count += len(seqs)
         if self._pending_count >= _MERGE_EVERY:
             self._merge_pending()
 
-    def _merge(self, start: int, keys: Any) -> None:
+    def _merge(self, seqs: Any, keys: Any, sketches: Any) -> None:
         import numpy as np
 
-        positions = np.arange(start, start + keys.shape[0], dtype=np.int64)
+        self._merge_pending()
+        self._sketch_seqs = np.concatenate([self._sketch_seqs, seqs])
+        self._sketches = np.concatenate([self._sketches, sketches])
         for band in range(self.b):
             merged_keys = np.concatenate([self._keys[band], keys[:, band]])
-            merged_pos = np.concatenate([self._pos[band], positions])
+            merged_seqs = np.concatenate([self._seqs[band], seqs])
             order = np.argsort(merged_keys, kind="stable")
-            self._keys[band], self._pos[band] = merged_keys[order], merged_pos[order]
+            self._keys[band], self._seqs[band] = merged_keys[order], merged_seqs[order]
 
     def _merge_pending(self) -> None:
         import numpy as np
 
+        if self._pending_sketches:
+            seqs = np.fromiter(self._pending_sketches, dtype=np.uint32, count=len(self._pending_sketches))
+            self._sketch_seqs = np.concatenate([self._sketch_seqs, seqs])
+            self._sketches = np.concatenate([self._sketches, np.stack(list(self._pending_sketches.values()))])
+            self._pending_sketches = {}
         for band in range(self.b):
             pending = self._pending[band]
             if not pending:
                 continue
-            keys = np.fromiter((k for k, ps in pending.items() for _ in ps), dtype=np.uint64)
-            pos = np.fromiter((p for ps in pending.values() for p in ps), dtype=np.int64)
+            keys = np.fromiter((k for k, ss in pending.items() for _ in ss), dtype=np.uint32)
+            seqs = np.fromiter((s for ss in pending.values() for s in ss), dtype=np.uint32)
             merged_keys = np.concatenate([self._keys[band], keys])
-            merged_pos = np.concatenate([self._pos[band], pos])
+            merged_seqs = np.concatenate([self._seqs[band], seqs])
             order = np.argsort(merged_keys, kind="stable")
-            self._keys[band], self._pos[band] = merged_keys[order], merged_pos[order]
+            self._keys[band], self._seqs[band] = merged_keys[order], merged_seqs[order]
             self._pending[band] = {}
         self._pending_count = 0
 
-    def query(self, signature: Any, limit: int = 1000) -> list[str]:
-        """Letters sharing at least one band with the signature, most shared bands first."""
+    def query(self, signature: Any, limit: int = 1000) -> list[int]:
+        """Row numbers of letters sharing at least one band with the signature, most shared bands first."""
         import numpy as np
 
         keys = self.band_keys(signature)[0]
-        counts: dict[int, int] = {}
-        for band in range(self.b):
-            key = keys[band]
-            array = self._keys[band]
-            lo = int(np.searchsorted(array, key, side="left"))
-            hi = int(np.searchsorted(array, key, side="right"))
-            for p in self._pos[band][lo:hi].tolist():
-                counts[p] = counts.get(p, 0) + 1
-            for p in self._pending[band].get(int(key), ()):
-                counts[p] = counts.get(p, 0) + 1
         found = []
-        for p, _ in sorted(counts.items(), key=lambda item: -item[1]):
-            document_id = self.ids[p]
-            if self.position.get(document_id) == p:
-                found.append(document_id)
-                if len(found) >= limit:
-                    break
-        return found
+        for band in range(self.b):
+            array = self._keys[band]
+            lo, hi = (
+                np.searchsorted(array, keys[band : band + 1], side="left")[0],
+                np.searchsorted(array, keys[band : band + 1], side="right")[0],
+            )
+            if hi > lo:
+                found.append(self._seqs[band][lo:hi])
+            pending = self._pending[band].get(int(keys[band]))
+            if pending:
+                found.append(np.asarray(pending, dtype=np.uint32))
+        if not found:
+            return []
+        seqs, counts = np.unique(np.concatenate(found), return_counts=True)
+        # most shared bands first, then the newest letter
+        order = np.lexsort((-seqs.astype(np.int64), -counts))[:limit]
+        return seqs[order].tolist()
+
+    def similarity(self, seqs: list[int], signature: Any) -> Any:
+        """Estimated Jaccard of each letter with the signature, from the 16-bit sketches (0.0 when unknown)."""
+        import numpy as np
+
+        query = self.sketch(signature).reshape(-1)
+        out = np.zeros(len(seqs))
+        if not seqs:
+            return out
+        wanted = np.asarray(seqs, dtype=np.uint32)
+        where = np.searchsorted(self._sketch_seqs, wanted)
+        where = np.minimum(where, max(0, len(self._sketch_seqs) - 1))
+        known = self._sketch_seqs[where] == wanted if len(self._sketch_seqs) else np.zeros(len(seqs), bool)
+        if known.any():
+            out[known] = (self._sketches[where[known]] == query).mean(axis=1)
+        for i in np.flatnonzero(~known).tolist():
+            pending = self._pending_sketches.get(seqs[i])
+            if pending is not None:
+                out[i] = float((pending == query).mean())
+        return out
 
     def __len__(self) -> int:
-        return len(self.position)
+        """Letters added, counting a re-added letter twice."""
+        return self._count

@@ -7,7 +7,7 @@ from typing import Any
 from pipeline.contract import DuplicateHit
 from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
-from pipeline.duplicates.verify import Query, classify, facts
+from pipeline.duplicates.verify import TEXT_GATE, Query, classify, facts
 
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
@@ -32,6 +32,7 @@ class DuplicateIndex:
         self._bands: Any = None
         self._last_seq = 0
         self._permutations: Any = None
+        self._statements: dict[tuple, Any] = {}
 
     # -- signatures ---------------------------------------------------------------------------------------
     def _minhash(self, normalized: str) -> Any:
@@ -113,28 +114,31 @@ class DuplicateIndex:
     # -- LSH ------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Bring the in-memory LSH up to date with rows written since (by this or another process)."""
+        with self.engine.connect() as conn:
+            self._refresh(conn)
+
+    def _refresh(self, conn: Any) -> None:
         import numpy as np
-        from sqlalchemy import select
 
         from pipeline.duplicates.bands import BandIndex
-        from pipeline.duplicates.store import tables
 
-        _, table = tables()
         if self._bands is None:
             self._bands = BandIndex(self.threshold, self.num_perm)
-        query = (
-            select(table.c.seq, table.c.document_id, table.c.signature)
-            .where(table.c.tenant == self.tenant, table.c.seq > self._last_seq)
-            .order_by(table.c.seq)
-        )
-        with self.engine.connect() as conn:
-            result = conn.execute(query)
-            while batch := result.fetchmany(100_000):
-                self._last_seq = batch[-1][0]
-                rows = [(document_id, signature) for _, document_id, signature in batch if signature]
-                if rows:
-                    signatures = np.frombuffer(b"".join(sig for _, sig in rows), dtype=np.uint32)
-                    self._bands.add([document_id for document_id, _ in rows], signatures)
+        params = {"tenant": self.tenant, "last_seq": self._last_seq}
+        result = conn.execute(self._statement(("refresh",)), params)
+        seqs, keys, sketches = [], [], []
+        while batch := result.fetchmany(50_000):
+            self._last_seq = batch[-1][0]
+            rows = [(seq, signature) for seq, signature in batch if signature]
+            if rows:
+                signatures = np.frombuffer(b"".join(sig for _, sig in rows), dtype=np.uint32)
+                signatures = signatures.reshape(len(rows), self.num_perm)
+                seqs.append(np.fromiter((seq for seq, _ in rows), dtype=np.uint32, count=len(rows)))
+                keys.append(self._bands.band_keys(signatures))
+                sketches.append(self._bands.sketch(signatures))
+        if seqs:
+            # one merge for everything new: a process opening a 1M-letter index sorts each band once
+            self._bands.add_keys(np.concatenate(seqs), np.concatenate(keys), np.concatenate(sketches))
 
     # -- reading ------------------------------------------------------------------------------------------
     def lookup(
@@ -149,55 +153,50 @@ class DuplicateIndex:
         self, record: IndexRecord, *, exclude: set[str] | frozenset[str] = frozenset()
     ) -> list[DuplicateHit]:
         """Hits for a letter given as an IndexRecord (its card already in index form)."""
-        from sqlalchemy import select, union
+        import numpy as np
 
-        from pipeline.duplicates.store import tables
-
-        _, table = tables()
-        self.refresh()
         normalized = nz.normalize_text(record.text)
         minhash = self._minhash(normalized) if normalized else None
         query = Query.build(record, normalized, minhash)
+        keys = {
+            column: value
+            for column, value in (
+                ("file_sha256", record.file_sha256),
+                ("text_key", query.text_key),
+                ("reference_key", query.reference_key),
+                ("name_key", query.name_key),
+                ("email_key", query.email_key),
+                ("phone_key", query.phone_key),
+                ("address_key", query.address_key),
+            )
+            if value
+        }
+        # co-signers of a collective appeal arrive within days, under the same topic
+        topic = record.topic_code if record.topic_code and query.name_key else None
 
-        similar = set(self._bands.query(minhash.hashvalues, limit=MAX_LSH)) if minhash is not None else set()
-        # one indexed lookup per key, united: an OR over several columns makes SQLite scan the tenant
-        lookups = []
-        for column, value in (
-            ("file_sha256", record.file_sha256),
-            ("text_key", query.text_key),
-            ("reference_key", query.reference_key),
-            ("name_key", query.name_key),
-            ("email_key", query.email_key),
-            ("phone_key", query.phone_key),
-            ("address_key", query.address_key),
-        ):
-            if value:
-                lookups.append(
-                    select(table.c.seq)
-                    .where(table.c.tenant == self.tenant, table.c[column] == value)
-                    .limit(MAX_CANDIDATES)
-                )
-        if record.topic_code and query.name_key:
-            # co-signers of a collective appeal arrive within days, under the same topic
-            lookups.append(
-                select(table.c.seq)
-                .where(table.c.tenant == self.tenant, table.c.topic_code == record.topic_code)
-                .order_by(table.c.seq.desc())
-                .limit(RECENT_SAME_TOPIC)
-            )
-        if similar:
-            lookups.append(
-                select(table.c.seq).where(
-                    table.c.tenant == self.tenant, table.c.document_id.in_(list(similar))
-                )
-            )
-        if not lookups:
-            return []
-        seqs = union(*[lookup.subquery().select() for lookup in lookups])
-        wanted = [column for column in table.c if column.name != "text"]
-        statement = select(*wanted).where(table.c.seq.in_(seqs.scalar_subquery())).limit(MAX_CANDIDATES * 3)
         with self.engine.connect() as conn:
-            rows = conn.execute(statement).mappings().all()
+            self._refresh(conn)
+            similar = self._bands.query(minhash.hashvalues, limit=MAX_LSH) if minhash is not None else []
+            if not keys and not topic and not similar:
+                return []
+            params: dict[str, Any] = {"tenant": self.tenant, **keys}
+            if topic:
+                params["topic"] = topic
+            seqs: set[int] = set()
+            unkeyed = set(similar)
+            if keys or topic:
+                shape = ("candidates", tuple(keys), bool(topic))
+                for seq, keyed in conn.execute(self._statement(shape), params):
+                    (seqs if keyed else unkeyed).add(seq)
+            # a letter that shares no key is worth reading only if its signature is close enough to
+            # compare texts (classify's gate): most LSH and same-topic candidates stop here, unread
+            unkeyed = sorted(unkeyed - seqs)
+            if unkeyed and minhash is not None:
+                close = self._bands.similarity(unkeyed, minhash.hashvalues) >= TEXT_GATE
+                seqs.update(np.asarray(unkeyed)[close].tolist())
+            if not seqs:
+                return []
+            rows = conn.execute(self._statement(("rows",)), {"seqs": sorted(seqs)}).mappings().all()
 
         hits: dict[str, DuplicateHit] = {}
         for row in rows:
@@ -210,3 +209,49 @@ class DuplicateIndex:
                     hits[hit.document_id] = hit
         order = {"exact": 0, "near": 1, "repeat_appeal": 2}
         return sorted(hits.values(), key=lambda h: (order[h.kind], -h.score, h.document_id))
+
+    def _statement(self, shape: tuple) -> Any:
+        """Statements with bound parameters, built once per shape, so SQLAlchemy compiles each only once."""
+        statement = self._statements.get(shape)
+        if statement is None:
+            statement = self._statements[shape] = _build_statement(shape)
+        return statement
+
+
+def _build_statement(shape: tuple) -> Any:
+    from sqlalchemy import bindparam, literal, select, union_all
+
+    from pipeline.duplicates.store import tables
+
+    _, table = tables()
+    tenant = table.c.tenant == bindparam("tenant")
+    if shape[0] == "refresh":
+        return (
+            select(table.c.seq, table.c.signature)
+            .where(tenant, table.c.seq > bindparam("last_seq"))
+            .order_by(table.c.seq)
+        )
+    if shape[0] == "rows":
+        wanted = [column for column in table.c if column.name != "text"]
+        return (
+            select(*wanted)
+            .where(table.c.seq.in_(bindparam("seqs", expanding=True)))
+            .limit(MAX_CANDIDATES * 3)
+        )
+    _, columns, topic = shape
+    # one indexed lookup per key, united: an OR over several columns makes SQLite scan the tenant
+    # seq only: each lookup is answered from its index without reading the rows
+    parts = [
+        select(table.c.seq, literal(1).label("keyed"))
+        .where(tenant, table.c[column] == bindparam(column))
+        .limit(MAX_CANDIDATES)
+        for column in columns
+    ]
+    if topic:
+        parts.append(
+            select(table.c.seq, literal(0).label("keyed"))
+            .where(tenant, table.c.topic_code == bindparam("topic"))
+            .order_by(table.c.seq.desc())
+            .limit(RECENT_SAME_TOPIC)
+        )
+    return union_all(*[part.subquery().select() for part in parts])

@@ -36,6 +36,7 @@ class Query:
     address_key: str | None
     words: set[str]
     facts: set[str]
+    own_tokens: set[str]  # the query's own number, date, address and phone digits: not facts to compare
 
     @classmethod
     def build(cls, record: IndexRecord, normalized: str, minhash: Any) -> Query:
@@ -52,6 +53,9 @@ class Query:
             address_key=nz.address_key(record.applicant_address),
             words=content_words(normalized),
             facts=facts(normalized),
+            own_tokens=_own_tokens(
+                record.outgoing_number, record.outgoing_date, record.applicant_address, record.applicant_phone
+            ),
         )
 
 
@@ -89,19 +93,19 @@ def _header_tokens(number: str | None, date: dt.date | None) -> set[str]:
     return {t.lstrip("0") or "0" for t in tokens}
 
 
+def _own_tokens(number: str | None, date: dt.date | None, address: str | None, phone: str | None) -> set[str]:
+    tokens = _header_tokens(number, date)
+    for value in (address, phone):
+        if value:
+            tokens |= {t.lstrip("0") or "0" for t in _DIGITS.findall(value)}
+    return tokens
+
+
 def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
     """Share of the two letters' figures and months that agree, leaving out their own number and date."""
-    record = query.record
-    ignore = _header_tokens(record.outgoing_number, record.outgoing_date)
-    ignore |= _header_tokens(row["outgoing_number"], row["outgoing_date"])
-    for value in (
-        record.applicant_address,
-        record.applicant_phone,
-        row["applicant_address"],
-        row["applicant_phone"],
-    ):
-        if value:
-            ignore |= {t.lstrip("0") or "0" for t in _DIGITS.findall(value)}
+    ignore = query.own_tokens | _own_tokens(
+        row["outgoing_number"], row["outgoing_date"], row["applicant_address"], row["applicant_phone"]
+    )
     stored = row.get("facts") if hasattr(row, "get") else None
     b = set(stored.split()) if stored is not None else facts(candidate_text)
     a, b = query.facts - ignore, b - ignore
@@ -116,12 +120,13 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def text_similarity(a: str, b: str) -> float:
+def text_similarity(a: str, b: str, at_least: float = 0.0) -> float:
+    """Indel similarity of two texts; 0.0 when it is below `at_least` (rapidfuzz then stops early)."""
     from rapidfuzz import fuzz
 
     if not a or not b:
         return 0.0
-    return fuzz.ratio(a, b) / 100.0
+    return fuzz.ratio(a, b, score_cutoff=max(0.0, at_least * 100 - 1e-6)) / 100.0
 
 
 def _fmt_date(value: dt.date | None) -> str:
@@ -153,10 +158,16 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
         return _repeat_appeal(query, row, None)
     candidate_text = _normalized(row)
     strong = same_reference and same_date and same_correspondent
-    agree = facts_agree(query, row, candidate_text)
-    if not strong and agree < min(FACTS_AGREE, COLLECTIVE_FACTS):
+    # cheapest test first: most candidates share a template and boilerplate but state other figures
+    agree = 1.0 if strong else facts_agree(query, row, candidate_text)
+    if agree < min(FACTS_AGREE, COLLECTIVE_FACTS):
         return _repeat_appeal(query, row, candidate_text)
-    similarity = text_similarity(query.normalized, candidate_text)
+    collective = _collective(query, row) and _other_signer(query, row)
+    # every decision below needs at least this much similarity: below it only a repeat appeal is left
+    needed_any = NEAR_WITH_REFERENCE if strong else (COLLECTIVE_TEXT if collective else NEAR_TEXT)
+    similarity = text_similarity(query.normalized, candidate_text, needed_any)
+    if similarity == 0.0:
+        return _repeat_appeal(query, row, candidate_text)
 
     if strong and similarity >= NEAR_WITH_REFERENCE:
         who = row["correspondent_name"] or row["correspondent_id"] or ""
@@ -217,7 +228,7 @@ def estimated_jaccard(query: Query, row: Any) -> float:
     if query.minhash is None or not row["signature"]:
         return 0.0
     stored = np.frombuffer(row["signature"], dtype=np.uint32)
-    return float(np.mean(stored == query.minhash.hashvalues))
+    return np.count_nonzero(stored == query.minhash.hashvalues) / stored.size
 
 
 def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> DuplicateHit | None:
