@@ -176,6 +176,22 @@ def test_internet_reception_form_fields():
     assert "освещение" in value(card, "summary")
 
 
+def test_postal_address_label_after_a_reply_address_holding_an_e_mail():
+    from pipeline.card.applicant import address
+
+    form = (
+        "Заявитель: Иванова Анна Сергеевна\n"
+        "Адрес для ответа: ivanova.a@mail.ru\n"
+        "Контактный телефон: 8-912-000-11-22\n"
+        "Адрес проживания: 454000, г. Челябинск, ул. Кирова, д. 5, кв. 7\n"
+        "Суть обращения:\n"
+    )
+    found = address(form)
+    assert found.value == "454000, г. Челябинск, ул. Кирова, д. 5, кв. 7"
+    assert form[found.start : found.end] == found.value
+    assert address("Адрес для ответа: ivanova.a@mail.ru\nСуть обращения: свет") is None
+
+
 def test_declined_names_are_normalised_to_the_nominative():
     text = "Главе города\nот Пахомовой Маргариты Тимуровны\nЗаявление\nЯ прошу установить лестницу у дома.\n"
     card = card_of(text)

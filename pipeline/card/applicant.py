@@ -174,21 +174,23 @@ def address_in_brackets(text: str, name: Found | None) -> Found | None:
 
 
 def address(text: str) -> Found | None:
-    match = _ADDRESS.search(text)
-    if match is None:
-        return None
-    taken: list[str] = []
-    for line in match.group("address").split("\n"):
-        if EMAIL.search(line) or re.search(r"\bтел|\d{10}", line, re.IGNORECASE):
-            break
-        taken.append(line.strip())
-        if re.search(r"\d", line):
-            break
-    value = re.sub(r"\s+", " ", " ".join(taken)).strip(" ,.;")
-    if len(value) < 5 or not re.search(r"\d", value):
-        return None
-    start = match.start("address")
-    return Found(value, start, start + len("\n".join(taken)), "address_label")
+    """The first labelled postal address; «Адрес для ответа:» holding an e-mail is skipped for the next."""
+    position = 0
+    while (match := _ADDRESS.search(text, position)) is not None:
+        position = match.start("address")
+        taken: list[str] = []
+        for line in match.group("address").split("\n"):
+            if EMAIL.search(line) or re.search(r"\bтел|\d{10}", line, re.IGNORECASE):
+                break
+            taken.append(line.strip())
+            if re.search(r"\d", line):
+                break
+        value = re.sub(r"\s+", " ", " ".join(taken)).strip(" ,.;")
+        if len(value) < 5 or not re.search(r"\d", value):
+            continue
+        start = match.start("address")
+        return Found(value, start, start + len("\n".join(taken)), "address_label")
+    return None
 
 
 def applicant(text: str) -> Found | None:
