@@ -6,7 +6,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 
 from docket import __version__
 from docket.errors import LimitExceeded
@@ -50,6 +50,36 @@ class BodyLimit:
             return message
 
         return await self.app(scope, counted, send)
+
+
+class Observe:
+    """Request counts and latency per route template (plain ASGI: no per-request task or body copy, as
+    `@app.middleware("http")` would add)."""
+
+    def __init__(self, app, metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 500
+
+        async def sending(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            template = getattr(scope.get("route"), "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            self.metrics.requests.labels(scope["method"], template, str(status)).inc()
+            self.metrics.latency.labels(template).observe(elapsed)
+            # The route template only: ids and query strings stay out of the log, and no body is logged.
+            log.debug("%s %s %s %.1fms", scope["method"], template, status, elapsed * 1000)
 
 
 def create_app(settings: Settings | None = None, service_settings: ServiceSettings | None = None) -> FastAPI:
@@ -107,22 +137,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_mb * 1024 * 1024)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            elapsed = time.perf_counter() - started
-            metrics.requests.labels(request.method, template, str(status)).inc()
-            metrics.latency.labels(template).observe(elapsed)
-            # The route template only: ids and query strings stay out of the log, and no body is logged.
-            log.debug("%s %s %s %.1fms", request.method, template, status, elapsed * 1000)
+    app.add_middleware(Observe, metrics=metrics)
 
     @app.get("/health", tags=["service"])
     def health() -> dict:

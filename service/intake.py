@@ -51,6 +51,10 @@ class Answer:
     document_id: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     problem: bool = False
+    raw: str | None = None  # the body already as JSON text (a stored suggestion): sent as it is
+
+    def json_text(self) -> str:
+        return self.raw if self.raw is not None else json.dumps(self.body, default=str, ensure_ascii=False)
 
 
 def column_text(value: str | None, limit: int) -> str | None:
@@ -77,18 +81,20 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.close(directory)
 
 
-def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) -> Answer | None:
-    """A stored answer to replay, or None after reserving the key for this request."""
+def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) -> Answer | IdempotencyRecord:
+    """A stored answer to replay, or the record that reserves the key for this request (committed, so a
+    concurrent retry sees it in progress)."""
     record = session.scalar(
         select(IdempotencyRecord).where(
             IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
         )
     )
     if record is None:
-        session.add(IdempotencyRecord(tenant_id=caller.tenant_id, key=key, request_hash=request_hash))
+        record = IdempotencyRecord(tenant_id=caller.tenant_id, key=key, request_hash=request_hash)
+        session.add(record)
         try:
             session.commit()
-            return None
+            return record
         except IntegrityError:
             session.rollback()
             raise ApiError(
@@ -98,12 +104,13 @@ def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) ->
         # the service stopped while answering: nothing was answered, so the key is free again
         record.request_hash, record.created_at = request_hash, utcnow()
         session.commit()
-        return None
+        return record
     if record.request_hash != request_hash:
         raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
     if record.status_code is None:
         raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
     answer = Answer(record.status_code, json.loads(record.response_body or "null"), record.document_id)
+    answer.raw = record.response_body
     answer.problem = record.status_code >= 400
     answer.headers["Idempotent-Replayed"] = "true"
     if answer.document_id:
@@ -114,17 +121,13 @@ def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) ->
     return answer
 
 
-def _remember(session: Session, caller: Caller, key: str, answer: Answer) -> None:
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
-        )
-    )
+def _stage(record: IdempotencyRecord | None, answer: Answer) -> Answer:
+    """Put the answer on the key's record; the caller's next commit stores it with the document."""
     if record is not None:
         record.status_code = answer.status
-        record.response_body = json.dumps(answer.body, default=str, ensure_ascii=False)
+        record.response_body = answer.json_text()
         record.document_id = answer.document_id
-        session.commit()
+    return answer
 
 
 def _release(session: Session, caller: Caller, key: str) -> None:
@@ -155,24 +158,31 @@ def accept(
     app_state: Any, session: Session, caller: Caller, incoming: Incoming, idempotency_key: str | None
 ) -> Answer:
     check_callback(app_state, incoming.callback_url)
+    record = None
     if idempotency_key:
-        replay = _claim_key(session, caller, idempotency_key, incoming.fingerprint())
-        if replay is not None:
-            return replay
+        claimed = _claim_key(session, caller, idempotency_key, incoming.fingerprint())
+        if isinstance(claimed, Answer):
+            return claimed
+        record = claimed
     try:
-        answer = _accept(app_state, session, caller, incoming)
-    except DocketError as exc:
+        return _accept(app_state, session, caller, incoming, record)
+    except DocketError as exc:  # refused before anything was stored
         answer = Answer(exc.http_status, {"code": exc.code, "detail": exc.message}, problem=True)
+        if record is not None:
+            _stage(record, answer)
+            session.commit()
+        return answer
     except BaseException:
         if idempotency_key:
             _release(session, caller, idempotency_key)
         raise
-    if idempotency_key:
-        _remember(session, caller, idempotency_key, answer)
-    return answer
 
 
-def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming) -> Answer:
+def _accept(
+    app_state: Any, session: Session, caller: Caller, incoming: Incoming, record: IdempotencyRecord | None
+) -> Answer:
+    """Store and answer the document. The idempotency record's answer is committed in the same
+    transaction as the document (one commit, one fsync, instead of two)."""
     from service.processing import plan, process_stored
 
     settings = app_state.settings
@@ -209,12 +219,14 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         )
         document.status = "queued"
         session.add(job)
-        session.commit()
-        app_state.jobs.wake()
+        session.flush()
         from service.jobs import job_view
 
         headers["Location"] = f"/v1/jobs/{job.id}"
-        return Answer(202, job_view(job), document_id, headers)
+        answer = _stage(record, Answer(202, job_view(job), document_id, headers))
+        session.commit()
+        app_state.jobs.wake()
+        return answer
     # Synchronous: the document and its outcome are committed together after processing (one fsync, and
     # no write lock held while the pipeline runs); its bytes are already on disk.
     session.add(document)
@@ -229,15 +241,12 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         )
     except DocketError as exc:
         document.status = "failed"
-        document.error_status, document.error_code, document.error_detail = (
-            exc.http_status,
-            exc.code,
-            exc.message,
-        )
+        document.error_status, document.error_code = exc.http_status, exc.code
+        document.error_detail = column_text(exc.message, 2000)
+        body = {"code": exc.code, "detail": exc.message}
+        answer = _stage(record, Answer(exc.http_status, body, document_id, headers, problem=True))
         session.commit()
-        return Answer(
-            exc.http_status, {"code": exc.code, "detail": exc.message}, document_id, headers, problem=True
-        )
+        return answer
     except Exception:
         document.status, document.error_status, document.error_code = "failed", 500, "internal_error"
         document.error_detail = "processing failed unexpectedly"
@@ -253,8 +262,9 @@ def _accept(app_state: Any, session: Session, caller: Caller, incoming: Incoming
         )
     )
     document.status = "done"
+    answer = _stage(record, Answer(200, None, document_id, headers, raw=body))
     session.commit()
-    return Answer(200, json.loads(body), document_id, headers)
+    return answer
 
 
 def tenant_document(session: Session, caller: Caller, document_id: str) -> StoredDocument:

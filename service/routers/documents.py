@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -28,6 +28,7 @@ from service.schemas import (
 from service.tenants import Caller
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
+JSON_TYPE = "application/json"
 
 _UPLOAD_SCHEMA = {
     "type": "object",
@@ -141,6 +142,8 @@ def _respond(answer: intake.Answer, path: str) -> JSONResponse:
         return problem_response(
             answer.status, body.get("code", "error"), body.get("detail"), path, headers=answer.headers
         )
+    if answer.raw is not None:  # a stored suggestion's JSON: sent as it is, not parsed and dumped again
+        return Response(answer.raw, status_code=answer.status, headers=answer.headers, media_type=JSON_TYPE)
     return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
 
 
@@ -222,7 +225,7 @@ def get_suggestion(
     document = intake.tenant_document(session, who, document_id)
     stored = session.get(StoredSuggestion, document.id)
     if stored is not None:
-        return JSONResponse(json.loads(stored.body))
+        return Response(stored.body, media_type=JSON_TYPE)
     if document.status == "failed":
         return problem_response(
             document.error_status or 422,
