@@ -198,6 +198,22 @@ def test_declined_names_are_normalised_to_the_nominative():
     assert value(card, "applicant")["full_name"] == "Пахомова Маргарита Тимуровна"
 
 
+@pytest.mark.parametrize(
+    ("written", "nominative"),
+    [
+        ("Пестова Афанасия Алексеевича", "Пестов Афанасий Алексеевич"),  # not the village «Пестово»
+        ("Ореховой Прасковьи Кирилловны", "Орехова Прасковья Кирилловна"),  # not the adjective
+        ("Кузнецовым Петром Ивановичем", "Кузнецов Петр Иванович"),
+        ("Черных Анны Петровны", "Черных Анна Петровна"),  # indeclinable
+        ("Мамонтова Вера Олеговна", "Мамонтова Вера Олеговна"),  # already nominative: kept
+    ],
+)
+def test_surnames_the_dictionary_lacks_go_back_to_the_nominative(written, nominative):
+    from pipeline.card.nlp import nominative_name
+
+    assert nominative_name(written).replace("ё", "е") == nominative
+
+
 def test_email_with_metadata_brings_channel_and_sender():
     message = EmailMessage()
     message["From"] = "Валерия Чистякова <chistyakova.v34@gmail.com>"

@@ -74,6 +74,16 @@ def nominative_name(name: str) -> str:
             continue
         best = None
         parses = morph().parse(word)
+        if not _given_name(parses, case, gender):
+            # the surname: written in the nominative when the first name or patronymic is, else put back by
+            # petrovich's rules (the dictionary reads «Ореховой» as an adjective, «Пестова» as a village)
+            if case == "nomn":
+                out.append(word.capitalize())
+                continue
+            surname = _surname_nominative(word, case, gender)
+            if surname:
+                out.append(surname)
+                continue
         named = [p for p in parses if any(t in p.tag for t in _NAME_TAGS)]
         nominative = [
             p
@@ -98,6 +108,60 @@ def nominative_name(name: str) -> str:
             best = _unknown_surname(parses, case, gender)
         out.append((best or word).capitalize() if best else word)
     return _join_initials(" ".join(out))
+
+
+def _given_name(parses, case: str | None, gender: str | None) -> bool:
+    """Is the word a first name or patronymic in the name's case (so not the surname)?"""
+    return any(
+        ("Name" in p.tag or "Patr" in p.tag)
+        and (case is None or p.tag.case == case)
+        and (gender is None or p.tag.gender == gender)
+        for p in parses
+    )
+
+
+_PETROVICH_CASES = {"gent": 0, "datv": 1, "accs": 2, "ablt": 3, "loct": 4}
+_NOMINATIVE_ENDINGS = ("", "а", "я", "ь", "й", "ой", "ий", "ый", "ая", "яя", "о")
+
+
+@lru_cache(maxsize=1)
+def _petrovich():
+    from pytrovich.maker import PetrovichDeclinationMaker
+
+    return PetrovichDeclinationMaker()
+
+
+@lru_cache(maxsize=4096)
+def _surname_nominative(word: str, case: str | None, gender: str | None) -> str | None:
+    """The nominative surname petrovich declines into `word` in `case` for `gender` («Пестова», genitive,
+    masculine → «Пестов»), trying the word's stem with each usual nominative ending; None when none does."""
+    if case not in _PETROVICH_CASES or gender not in {"masc", "femn"}:
+        return None
+    from pytrovich.enums import Case, Gender, NamePart
+
+    word = word.capitalize()
+    wanted_case = Case(_PETROVICH_CASES[case])
+    wanted_gender = Gender.MALE if gender == "masc" else Gender.FEMALE
+    unchanged = None  # an indeclinable surname («Черных») only when no declinable one fits
+    found: list[str] = []
+    for cut in range(0, 4):
+        stem = word[: len(word) - cut] if cut else word
+        if len(stem) < 2:
+            break
+        for ending in _NOMINATIVE_ENDINGS:
+            candidate = stem + ending
+            try:
+                declined = _petrovich().make(NamePart.LASTNAME, wanted_gender, wanted_case, candidate)
+            except Exception:  # noqa: BLE001 - petrovich's rules may not cover an odd string
+                continue
+            if declined != word:
+                continue
+            if candidate != word:
+                found.append(candidate)
+            else:
+                unchanged = candidate
+    # the shortest reading: «Кузнецовым» is «Кузнецов», not the adjective-like «Кузнецовый»
+    return min(found, key=len) if found else unchanged
 
 
 def _case(words: list[str], gender: str | None) -> str | None:
