@@ -31,6 +31,7 @@ log = logging.getLogger("docket.service")
 
 MAX_ATTEMPTS = 3
 CALLBACK_MAX_ATTEMPTS = 6
+TIME_LIMIT_DETAIL = "processing took longer than"
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -237,7 +238,7 @@ class JobRunner:
             for job_id in stuck:
                 job = session.get(Job, job_id)
                 if job is not None and job.status == "running":
-                    detail = f"processing took longer than {self.job_timeout_s:g} s; stopped"
+                    detail = f"{TIME_LIMIT_DETAIL} {self.job_timeout_s:g} s; stopped"
                     self._fail(session, job, 413, "limit_exceeded", detail)
                     self.metrics.jobs.labels("timeout").inc()
             session.commit()

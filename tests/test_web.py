@@ -10,17 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-
-LETTER = """Министерство строительства Челябинской области
-от 14.03.2024 № 01-12/3456
-Губернатору Челябинской области
-О ремонте кровли школы № 12
-Просим рассмотреть вопрос о выделении средств на ремонт кровли здания школы.
-"""
-OTHER_LETTER = """Прокуратура Центрального района
-от 02.10.2024 № 7-15-2024
-Прошу представить сведения о результатах проверки обращения гражданина.
-"""
+from service_helpers import LETTER, OTHER_LETTER
 
 
 class FormReader(HTMLParser):
@@ -416,3 +406,54 @@ def test_logout_ends_the_session(world):
     csrf = csrf_of(client.get("/").text)
     assert client.post("/logout", data={"csrf_token": csrf}).headers["location"] == "/login"
     assert client.get("/").status_code == 303
+
+
+def test_repeated_failed_logins_are_refused_for_a_while(world):
+    from service.web.auth import LoginThrottle
+
+    world["app"].state.login_throttle = LoginThrottle(attempts=3, window_s=60)
+    try:
+        client = TestClient(world["app"], follow_redirects=False)
+        csrf = csrf_of(client.get("/login").text)
+
+        def attempt(password: str):
+            return client.post("/login", data={"login": "demo", "password": password, "csrf_token": csrf})
+
+        assert [attempt(f"wrong-{n}").status_code for n in range(3)] == [401, 401, 401]
+        locked = attempt(world["password"])  # even the right password waits until the window passes
+        assert locked.status_code == 429 and "Слишком много неудачных попыток" in locked.text
+        assert int(locked.headers["Retry-After"]) > 0 and "docket_session" not in locked.cookies
+        other = TestClient(world["app"], follow_redirects=False)  # another login from the same address
+        token = csrf_of(other.get("/login").text)
+        answer = other.post("/login", data={"login": "other-clerk", "password": "x", "csrf_token": token})
+        assert answer.status_code == 429
+    finally:
+        world["app"].state.login_throttle = LoginThrottle(attempts=5, window_s=300)
+    assert login(world["app"], "demo", world["password"])  # a fresh window: the clerk gets in
+
+
+def test_throttle_counts_per_login_and_forgets_after_success():
+    from service.web.auth import LoginThrottle
+
+    throttle = LoginThrottle(attempts=2, window_s=60)
+    throttle.failed("Ivanova", "10.0.0.1")
+    assert throttle.wait_s("ivanova", "10.0.0.2") == 0
+    throttle.failed("ivanova", "10.0.0.2")
+    assert 0 < throttle.wait_s("IVANOVA", "10.0.0.3") <= 60  # the login, from any address
+    assert throttle.wait_s("petrov", "10.0.0.2") == 0  # one failure from that address so far
+    throttle.failed("sidorov", "10.0.0.2")
+    assert throttle.wait_s("petrov", "10.0.0.2") > 0  # the address, for any login
+    assert throttle.wait_s("petrov", "10.0.0.9") == 0
+    throttle.succeeded("ivanova")
+    assert throttle.wait_s("ivanova", "10.0.0.3") == 0
+
+
+def test_service_errors_reach_the_clerk_in_russian():
+    from service.jobs import TIME_LIMIT_DETAIL
+    from service.web.router import ERRORS_RU, russian
+
+    for code in ("worker_crashed", "internal_error", "limit_exceeded", "corrupt", "not_found"):
+        message = russian(code)
+        assert message == ERRORS_RU[code] and not any("a" <= c <= "z" for c in message.lower()), code
+    timed_out = russian("limit_exceeded", f"{TIME_LIMIT_DETAIL} 360 s; stopped")
+    assert "слишком много времени" in timed_out

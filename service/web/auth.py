@@ -127,6 +127,56 @@ def close_session(session: Session, token: str | None) -> None:
         session.commit()
 
 
+class LoginThrottle:
+    """Failed logins per login name and per client address in a sliding window: past the limit, further
+    attempts are refused without checking the password, so guessing is slow whichever of the two varies.
+    In memory, per service process (a restart forgets it)."""
+
+    def __init__(self, attempts: int, window_s: float):
+        import threading
+
+        self.attempts, self.window_s = attempts, window_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window_s]
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
+        return kept
+
+    def wait_s(self, login: str, address: str) -> float:
+        """0 when an attempt may be made, else the seconds until one may."""
+        import time
+
+        now = time.monotonic()
+        with self._lock:
+            waits = [
+                self.window_s - (now - recent[-self.attempts])
+                for recent in (
+                    self._recent(f"login:{login.lower()}", now),
+                    self._recent(f"addr:{address}", now),
+                )
+                if len(recent) >= self.attempts
+            ]
+        return max(waits, default=0.0)
+
+    def failed(self, login: str, address: str) -> None:
+        import time
+
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"login:{login.lower()}", f"addr:{address}"):
+                self._failures.setdefault(key, []).append(now)
+                del self._failures[key][: -self.attempts]
+
+    def succeeded(self, login: str) -> None:
+        with self._lock:
+            self._failures.pop(f"login:{login.lower()}", None)
+
+
 def same_token(expected: str | None, given: str | None) -> bool:
     return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
 

@@ -48,6 +48,14 @@ ERRORS_RU = {
     "model_not_found": "Модели сейчас недоступны. Повторите попытку позже.",
     "incompatible_model": "Модели сейчас недоступны. Повторите попытку позже.",
     "invalid_request": "Запрос заполнен неверно.",
+    "time_limit": "Обработка документа заняла слишком много времени и была остановлена.",
+    "worker_crashed": (
+        "Обработка документа несколько раз прерывалась. Загрузите его снова или сообщите администратору."
+    ),
+    "internal_error": "При обработке документа произошла внутренняя ошибка. Повторите попытку позже.",
+    "config_error": "Сервис настроен неверно. Сообщите администратору.",
+    "not_found": "Документ не найден.",
+    "rate_limited": "Слишком много запросов. Повторите попытку через минуту.",
 }
 CSRF_MESSAGE = "Форма устарела или отправлена с другого сайта. Обновите страницу и повторите действие."
 
@@ -60,7 +68,11 @@ class WebError(Exception):
         self.status, self.message, self.redirect = status, message, redirect
 
 
-def russian(exc_code: str | None) -> str:
+def russian(exc_code: str | None, detail: str | None = None) -> str:
+    from service.jobs import TIME_LIMIT_DETAIL
+
+    if exc_code == "limit_exceeded" and (detail or "").startswith(TIME_LIMIT_DETAIL):
+        exc_code = "time_limit"  # the job watchdog's limit, not the document's size
     return ERRORS_RU.get(exc_code or "", "Документ не удалось обработать.")
 
 
@@ -177,17 +189,23 @@ async def login(request: Request) -> Response:
         login_name = str(form.get("login") or "")[:100]
         password = str(form.get("password") or "")[:1000]
         target = _safe_next(str(form.get("next") or "/"))
+        throttle = request.app.state.login_throttle
+        address = request.client.host if request.client else "-"
+        context = {"who": None, "csrf": form.get("csrf_token"), "next": target, "login": login_name}
+        wait = throttle.wait_s(login_name.strip(), address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            context["error"] = f"Слишком много неудачных попыток входа. Повторите через {minutes} мин."
+            response = page(request, "login.html", context, 429)
+            response.headers["Retry-After"] = str(max(1, round(wait)))
+            return response
         with request.app.state.sessions() as session:
             user = auth.check_password(session, login_name, password) if login_name and password else None
             if user is None:
-                context = {
-                    "who": None,
-                    "csrf": form.get("csrf_token"),
-                    "next": target,
-                    "login": login_name,
-                    "error": "Неверный логин или пароль.",
-                }
+                throttle.failed(login_name.strip(), address)
+                context["error"] = "Неверный логин или пароль."
                 return page(request, "login.html", context, 401)
+            throttle.succeeded(login_name.strip())
             token = auth.open_session(session, user)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
@@ -365,7 +383,7 @@ def review(request: Request, document_id: str) -> Response:
                 "who": who,
                 "document": document,
                 "failed": document.status == "failed",
-                "message": russian(document.error_code),
+                "message": russian(document.error_code, document.error_detail),
             }
             return page(request, "pending.html", context, 200)
         suggestion = json.loads(stored.body)
