@@ -31,28 +31,26 @@ class DuplicateIndex:
         self.num_perm = num_perm
         self._bands: Any = None
         self._last_seq = 0
-        self._permutations: Any = None
         self._statements: dict[tuple, Any] = {}
 
     # -- signatures ---------------------------------------------------------------------------------------
     def _minhash(self, normalized: str) -> Any:
-        from datasketch import MinHash
+        """The letter's MinHash values (uint32 array), or None for a text without characters."""
+        from pipeline.duplicates.signature import signature
 
-        if self._permutations is None:
-            self._permutations = MinHash(num_perm=self.num_perm, seed=_SEED, hashfunc=int).permutations
-        minhash = MinHash(
-            num_perm=self.num_perm,
-            seed=_SEED,
-            hashfunc=int,
-            permutations=self._permutations,
-            scheme="affine32",
-        )
-        minhash.update_batch(nz.shingle_hashes(normalized))
-        return minhash
+        return signature(normalized, self.num_perm, _SEED)
 
-    def _row(self, record: IndexRecord) -> dict[str, Any]:
-        normalized = nz.normalize_text(record.text)
-        signature = self._minhash(normalized).hashvalues.astype("uint32").tobytes() if normalized else None
+    def _rows(self, records: list[IndexRecord]) -> list[dict[str, Any]]:
+        from pipeline.duplicates.signature import signatures
+
+        normalized = [nz.normalize_text(record.text) for record in records]
+        values = signatures(normalized, self.num_perm, _SEED)
+        return [
+            self._row(record, text, sig.tobytes() if text.replace(" ", "") else None)
+            for record, text, sig in zip(records, normalized, values, strict=True)
+        ]
+
+    def _row(self, record: IndexRecord, normalized: str, signature: bytes | None) -> dict[str, Any]:
         return {
             "tenant": self.tenant,
             "document_id": record.document_id,
@@ -93,9 +91,8 @@ class DuplicateIndex:
 
         _, table = tables()
         for start in range(0, len(records), chunk):
-            rows = {}
-            for record in records[start : start + chunk]:
-                rows[record.document_id] = self._row(record)
+            batch = list({record.document_id: record for record in records[start : start + chunk]}.values())
+            rows = {row["document_id"]: row for row in self._rows(batch)}
             with self.engine.begin() as conn:
                 conn.execute(
                     delete(table).where(table.c.tenant == self.tenant, table.c.document_id.in_(list(rows)))
@@ -176,7 +173,7 @@ class DuplicateIndex:
 
         with self.engine.connect() as conn:
             self._refresh(conn)
-            similar = self._bands.query(minhash.hashvalues, limit=MAX_LSH) if minhash is not None else []
+            similar = self._bands.query(minhash, limit=MAX_LSH) if minhash is not None else []
             if not keys and not topic and not similar:
                 return []
             params: dict[str, Any] = {"tenant": self.tenant, **keys}
@@ -192,7 +189,7 @@ class DuplicateIndex:
             # compare texts (classify's gate): most LSH and same-topic candidates stop here, unread
             unkeyed = sorted(unkeyed - seqs)
             if unkeyed and minhash is not None:
-                close = self._bands.similarity(unkeyed, minhash.hashvalues) >= TEXT_GATE
+                close = self._bands.similarity(unkeyed, minhash) >= TEXT_GATE
                 seqs.update(np.asarray(unkeyed)[close].tolist())
             if not seqs:
                 return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 # OCR mixes Latin and Cyrillic look-alike letters; fold them so "Mинстрой" and "Минстрой" shingle alike.
 _LOOKALIKES = str.maketrans("aceopxykmthbё", "асеорхукмтнве")
@@ -22,7 +23,11 @@ def text_key(normalized: str) -> str:
 
 
 def shingle_hashes(normalized: str, k: int = _SHINGLE) -> list[int]:
-    """32-bit hashes of the character k-grams of the text with spaces removed.
+    return shingle_array(normalized, k).tolist()
+
+
+def shingle_array(normalized: str, k: int = _SHINGLE) -> Any:
+    """Distinct 32-bit hashes (uint64 array) of the character k-grams of the text with spaces removed.
 
     Spaces go because OCR splits and glues words; characters survive both.
     """
@@ -30,7 +35,7 @@ def shingle_hashes(normalized: str, k: int = _SHINGLE) -> list[int]:
 
     compact = normalized.replace(" ", "")
     if not compact:
-        return []
+        return np.empty(0, dtype=np.uint64)
     codes = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < k:
         k = len(codes)
@@ -40,7 +45,7 @@ def shingle_hashes(normalized: str, k: int = _SHINGLE) -> list[int]:
         for i in range(k):
             acc = acc * np.uint64(_BASE) + codes[i : i + n]
         acc = acc * np.uint64(0x9E3779B97F4A7C15)
-    return np.unique(acc >> np.uint64(32)).tolist()
+    return np.unique(acc >> np.uint64(32))
 
 
 def words(normalized: str) -> list[str]:

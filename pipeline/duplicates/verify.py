@@ -228,7 +228,7 @@ def estimated_jaccard(query: Query, row: Any) -> float:
     if query.minhash is None or not row["signature"]:
         return 0.0
     stored = np.frombuffer(row["signature"], dtype=np.uint32)
-    return np.count_nonzero(stored == query.minhash.hashvalues) / stored.size
+    return np.count_nonzero(stored == query.minhash) / stored.size
 
 
 def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> DuplicateHit | None:
