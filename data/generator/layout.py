@@ -59,9 +59,11 @@ def _wrapped(text: str, width: int) -> list[str]:
 def _fit(line: str, width: int) -> int:
     """Capitals are about a third wider than the small «о» the width is measured in: a letterhead set in
     capitals wraps sooner, so it stays in its column."""
-    letters = [c for c in line if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) > 0.6 * len(letters):
-        return int(width / 1.35)
+    narrow = int(width / 1.35)
+    if (
+        len(line) > narrow and line == line.upper() and line != line.lower()
+    ):  # no small letters, some capitals
+        return narrow
     return width
 
 
