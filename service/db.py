@@ -100,6 +100,8 @@ class Job(Base):
     callback_status: Mapped[str | None] = mapped_column(String(20))  # pending, delivered, failed
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
     callback_next_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))  # the service process running it
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Verification(Base):

@@ -32,6 +32,10 @@ log = logging.getLogger("docket.service")
 MAX_ATTEMPTS = 3
 CALLBACK_MAX_ATTEMPTS = 6
 TIME_LIMIT_DETAIL = "processing took longer than"
+# A running job's claim is renewed every HEARTBEAT_S while its process lives; a claim not renewed for
+# LEASE_S belongs to a stopped or killed process, and any service process sharing the queue requeues it.
+HEARTBEAT_S = 5.0
+LEASE_S = 30.0
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -88,6 +92,8 @@ class JobRunner:
         self._senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="docket-callback")
         self._thread: threading.Thread | None = None
         self.resources = None  # the app's ResourceManager: verified-before-processed documents get indexed
+        self.instance = f"run_{os.getpid()}_{os.urandom(6).hex()}"
+        self._last_beat = self._last_sweep = 0.0
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -109,21 +115,48 @@ class JobRunner:
         self._wake.set()
 
     def recover(self) -> None:
-        """Jobs a previous run left running go back to the queue (or fail after MAX_ATTEMPTS)."""
+        """Jobs whose claim lapsed (their service process stopped or was killed) go back to the queue, or
+        fail after MAX_ATTEMPTS; so do callbacks left half-sent. Runs at start and then periodically, so
+        another process sharing the queue picks up a dead one's jobs too."""
+        stale = utcnow() - dt.timedelta(seconds=LEASE_S)
         with self.sessions() as session:
-            for job in session.scalars(select(Job).where(Job.status == "running")):
+            lapsed = session.scalars(
+                select(Job)
+                .where(
+                    Job.status == "running",
+                    (Job.heartbeat_at.is_(None)) | (Job.heartbeat_at < stale),
+                )
+                .with_for_update(skip_locked=True)
+            )
+            for job in lapsed:
                 if job.attempts >= MAX_ATTEMPTS:
                     self._fail(
                         session, job, 500, "worker_crashed", "processing stopped repeatedly; giving up"
                     )
                 else:
-                    job.status = "queued"
+                    job.status, job.claimed_by = "queued", None
             session.execute(
                 update(Job)
-                .where(Job.callback_status == "sending")
+                .where(Job.callback_status == "sending", Job.callback_next_at < stale)
                 .values(callback_status="pending", callback_next_at=utcnow())
             )
             session.commit()
+        self._last_sweep = time.monotonic()
+
+    def _heartbeat(self) -> None:
+        """Renew the claims of the jobs this process runs; requeue lapsed ones now and then."""
+        now = time.monotonic()
+        if self._inflight and now - self._last_beat >= HEARTBEAT_S:
+            with self.sessions() as session:
+                session.execute(
+                    update(Job)
+                    .where(Job.id.in_(list(self._inflight)), Job.claimed_by == self.instance)
+                    .values(heartbeat_at=utcnow())
+                )
+                session.commit()
+            self._last_beat = now
+        if now - self._last_sweep >= LEASE_S / 3:
+            self.recover()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -142,6 +175,7 @@ class JobRunner:
         while not self._stop.is_set():
             try:
                 self._collect()
+                self._heartbeat()
                 self._watchdog()
                 self._dispatch()
                 self._deliver_due_callbacks()
@@ -175,7 +209,13 @@ class JobRunner:
                 won = session.execute(
                     update(Job)
                     .where(Job.id == job.id, Job.status == "queued")
-                    .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1)
+                    .values(
+                        status="running",
+                        started_at=utcnow(),
+                        attempts=Job.attempts + 1,
+                        claimed_by=self.instance,
+                        heartbeat_at=utcnow(),
+                    )
                     .execution_options(synchronize_session=False)
                 ).rowcount
                 if not won:
@@ -199,7 +239,7 @@ class JobRunner:
             session.execute(
                 update(Job)
                 .where(Job.id.in_(job_ids), Job.status == "running")
-                .values(status="queued", attempts=Job.attempts - 1)
+                .values(status="queued", attempts=Job.attempts - 1, claimed_by=None)
             )
             session.commit()
 
@@ -274,8 +314,8 @@ class JobRunner:
     def _store(self, job_id: str, result: dict[str, Any] | None) -> None:
         with self.sessions() as session:
             job = session.get(Job, job_id)
-            if job is None or job.status != "running":
-                return
+            if job is None or job.status != "running" or job.claimed_by != self.instance:
+                return  # finished elsewhere, or our claim lapsed and another process took the job
             if result is None:
                 if job.attempts >= MAX_ATTEMPTS:
                     self._fail(
@@ -283,7 +323,7 @@ class JobRunner:
                     )
                     self.metrics.jobs.labels("crashed").inc()
                 else:
-                    job.status = "queued"
+                    job.status, job.claimed_by = "queued", None
                 session.commit()
                 return
             document = session.get(StoredDocument, job.document_id)
@@ -353,7 +393,7 @@ class JobRunner:
                     default=str,
                     ensure_ascii=False,
                 ).encode("utf-8")
-                job.callback_status = "sending"
+                job.callback_status, job.callback_next_at = "sending", utcnow()
                 sends.append((job.id, job.callback_url, tenant.callback_secret, body))
             session.commit()  # every claimed callback is marked sending before any is sent
         for send in sends:

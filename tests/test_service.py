@@ -808,3 +808,38 @@ def test_long_or_odd_upload_names_and_types_are_stored_safely(client, key):
     assert "\x00" not in document["file_name"] and len(document["media_type"]) <= 200
     meta = {"text": LETTER, "metadata": {"subject": "нуль\x00байт", "from": "a" * 5000}}
     assert client.post("/v1/documents", json=meta, headers=auth(key)).status_code == 200
+
+
+def test_a_job_claimed_by_a_live_process_is_left_alone(new_app, home):
+    """Processes sharing a queue requeue only jobs whose claim lapsed (no heartbeat for LEASE_S)."""
+    import datetime as dt
+
+    from service.db import Job, utcnow
+    from service.jobs import LEASE_S, JobRunner
+
+    app = new_app(home)
+    client = TestClient(app)  # no lifespan: the app's own runner stays stopped
+    hold = {**auth(demo_key(home)), "Prefer": "respond-async"}
+    live, dead, mine = (
+        client.post("/v1/documents", json={"text": f"{LETTER}\n{n}"}, headers=hold).json()["id"]
+        for n in range(3)
+    )
+    runner = JobRunner(app.state.settings, app.state.sessions, app.state.metrics)
+    old = utcnow() - dt.timedelta(seconds=LEASE_S + 5)
+    with app.state.sessions() as session:
+        for job_id, owner, beat in (
+            (live, "run_live", utcnow()),
+            (dead, "run_dead", old),
+            (mine, runner.instance, old),
+        ):
+            job = session.get(Job, job_id)
+            job.status, job.attempts, job.claimed_by, job.heartbeat_at = "running", 1, owner, beat
+        session.commit()
+    runner._inflight[mine] = None  # as if this process were running it
+    runner._heartbeat()  # renews its own claim, then requeues the lapsed one
+    runner._store(live, {"ok": False, "status": 400, "code": "bad_input", "detail": "x"})  # not its job
+    with app.state.sessions() as session:
+        jobs = {job_id: session.get(Job, job_id) for job_id in (live, dead, mine)}
+        assert (jobs[live].status, jobs[live].claimed_by) == ("running", "run_live")
+        assert (jobs[dead].status, jobs[dead].claimed_by) == ("queued", None)
+        assert jobs[mine].status == "running" and jobs[mine].heartbeat_at > old

@@ -13,6 +13,7 @@ from test_service import (  # noqa: F401 - fixtures and tests collected again he
     key,
     new_app,
     test_a_callback_refused_at_delivery_is_not_sent,
+    test_a_job_claimed_by_a_live_process_is_left_alone,
     test_a_verified_document_enters_the_tenants_duplicate_index_only,
     test_an_idempotency_key_in_flight_or_abandoned,
     test_bad_input_is_a_clear_problem_never_a_5xx,
