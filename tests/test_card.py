@@ -361,3 +361,19 @@ def test_directory_import_command_writes_the_csv_the_card_loads(tmp_path, monkey
     directory_import(source, out=target)
     loaded = load_directory(settings)
     assert [o.id for o in loaded.organisations] == ["A1"]
+
+
+def test_appeal_summary_from_what_it_is_about_not_from_a_closing_request():
+    from pipeline.card.found import Found
+    from pipeline.card.summary import appeal_summary, topic_summary
+
+    text = (
+        "Коллективное обращение жителей района о доступности медицинской помощи.\n"
+        "Участковый терапевт не принимает.\nПрошу принять меры и дать письменный ответ.\n"
+    )
+    assert appeal_summary(text).value == "О доступности медицинской помощи"
+    assert appeal_summary("Врача нет.\nПрошу принять меры и дать письменный ответ.\n") is None
+    assert "отопления" in appeal_summary("Обращаюсь по воппросу отсутствия отопления в доме.\n").value
+    topic = Found({"code": "T1", "name": "Ремонт водопроводных сетей"}, 0, 0, "model", 0.8)
+    assert topic_summary(topic).value == "О ремонте водопроводных сетей"
+    assert topic_summary(None) is None

@@ -133,8 +133,14 @@ def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, 
     builder.field("signatory", header.signatory(text))
     builder.field("sender_contact", header.sender_contact(text))
     builder.field("attachment_sheets", header.attachment_sheets(text))
-    builder.field("summary", summary.summary(text, is_appeal) or summary.mail_subject(document.metadata))
-    builder.field("topic", kind.topic(text, resources))
+    found_topic = kind.topic(text, resources)
+    builder.field(
+        "summary",
+        summary.summary(text, is_appeal)
+        or summary.mail_subject(document.metadata)
+        or summary.topic_summary(found_topic),
+    )
+    builder.field("topic", found_topic)
 
     avoid = (addressee.start, addressee.end) if addressee else None
     if not is_appeal or forwarded:

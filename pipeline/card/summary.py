@@ -48,7 +48,7 @@ def subject_line(text: str) -> Found | None:
 
 
 _TOPIC = re.compile(
-    r"(?:по\s+(?:вопросу|поводу)|касательно|проблем(?:ой|а|у)\s*:|о\s+проблеме\s*:?)\s+"
+    r"(?:по\s+(?:во?п+р?о?с+у|поводу)|касательно|проблем(?:ой|а|у)\s*:|о\s+проблеме\s*:?)\s+"
     r"(?P<x>«[^»\n]{3,120}»|[^.,;:!?«»()]{3,120})",
     re.IGNORECASE,
 )
@@ -127,12 +127,38 @@ def line_before_greeting(text: str) -> Found | None:
     return Found(_cut(line), start, start + len(before[start:]), "line_before_greeting")
 
 
+# «обращение жителей района о доступности медицинской помощи»: what the appeal is about, named after it
+_ABOUT = re.compile(
+    r"\b(?:обращени[еяю]|обращаюсь|обращаемся|жалоб[аеуы]|заявлени[еяю])\b[^.!?\n]{0,80}?\s"
+    r"(?P<x>(?:о|об|обо)\s+[^.,;:!?()«»\n]{3,120})",
+    re.IGNORECASE,
+)
+# requests every appeal ends with («прошу принять меры и дать ответ»): they say nothing of the subject
+_GENERIC_ASK = re.compile(
+    r"(?:принять\s+меры|дать\s+(?:письменный\s+)?ответ|помочь|провести\s+проверку|проинформировать|"
+    r"разобраться|сообщить|рассмотреть\s+(?:мо[её]|наше|данное)|направить\s+ответ)\b",
+    re.IGNORECASE,
+)
+
+
+def about_phrase(text: str) -> Found | None:
+    match = _ABOUT.search(text)
+    if match is None:
+        return None
+    phrase = re.sub(r"\s+", " ", match.group("x")).strip()
+    if re.match(r"(?:о|об|обо)\s+(?:том|тем|чем|нем|ней|них)\b", phrase, re.IGNORECASE):
+        return None
+    value = phrase[0].upper() + phrase[1:]
+    return Found(_cut(value), match.start("x"), match.end("x"), "about_phrase")
+
+
 def appeal_summary(text: str) -> Found | None:
-    """«О …» from the subject the appeal names, else «По вопросу …» from its request."""
-    found = topic_phrase(text)
+    """«О …» from the subject the appeal names, else «По вопросу …» from a request that says what it is."""
+    found = topic_phrase(text) or about_phrase(text)
     if found is not None:
         return found
-    match = _ASK.search(text[header_end(text) :]) or _ASK.search(text)
+    asks = [m for start in (header_end(text), 0) for m in _ASK.finditer(text, start)]
+    match = next((m for m in asks if not _GENERIC_ASK.match(m.group("ask"))), None)
     if match:
         offset = text.find(match.group(0))
         ask = _cut(match.group("ask"))
@@ -154,6 +180,20 @@ def summary(text: str, is_appeal: bool) -> Found | None:
     if is_appeal:
         return appeal_summary(text) or subject_line(text)
     return subject_line(text) or line_before_greeting(text) or appeal_summary(text)
+
+
+def topic_summary(topic: Found | None) -> Found | None:
+    """«О капитальном ремонте домов» from the topic the register-trained model chose: a draft for the clerk
+    when the letter names no subject of its own (its confidence is measured like any rule's)."""
+    name = (topic.value or {}).get("name") if topic is not None and isinstance(topic.value, dict) else None
+    if not name or len(name) < 4:
+        return None
+    phrase = name[0].lower() + name[1:] if not name[:2].isupper() else name
+    prepositional = _prepositional(phrase)
+    if prepositional is None:
+        return Found(f"По вопросу: {phrase}", 0, 0, "topic_name")
+    preposition = "Об" if prepositional[0].casefold() in "аеиоуэ" else "О"
+    return Found(f"{preposition} {prepositional}", 0, 0, "topic_name")
 
 
 def _no_subject(value: str) -> bool:
