@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,9 @@ def _accept(
         mode = "async"
     document_id = new_id("doc")
     path = settings.home / "documents" / str(caller.tenant_id) / document_id
+    writing = time.perf_counter()
     _write_durably(path, incoming.data)
+    write_ms = (time.perf_counter() - writing) * 1000
     document = StoredDocument(
         id=document_id,
         tenant_id=caller.tenant_id,
@@ -230,6 +233,7 @@ def _accept(
     # Synchronous: the document and its outcome are committed together after processing (one fsync, and
     # no write lock held while the pipeline runs); its bytes are already on disk.
     session.add(document)
+    started = time.perf_counter()
     try:
         suggestion = process_stored(
             settings,
@@ -252,6 +256,7 @@ def _accept(
         document.error_detail = "processing failed unexpectedly"
         session.commit()
         raise
+    processed = time.perf_counter()
     body = suggestion.model_dump_json()
     session.add(
         StoredSuggestion(
@@ -264,6 +269,11 @@ def _accept(
     document.status = "done"
     answer = _stage(record, Answer(200, None, document_id, headers, raw=body))
     session.commit()
+    # Server-Timing: the pipeline's share and the store's (the file and its fsync, serialising, the commit
+    # and its fsync), so a client or a benchmark can split a request's time between API and pipeline.
+    pipeline_ms = (processed - started) * 1000
+    store_ms = write_ms + (time.perf_counter() - processed) * 1000
+    headers["Server-Timing"] = f"pipeline;dur={pipeline_ms:.1f}, store;dur={store_ms:.1f}"
     return answer
 
 

@@ -96,6 +96,10 @@ def test_text_answers_synchronously_with_the_suggestion(client, key):
     assert suggestion.card.channel is not None and suggestion.card.channel.value == "email"
     document_id = response.headers["Docket-Document-Id"]
     assert response.headers["Location"] == f"/v1/documents/{document_id}"
+    timing = dict(part.strip().split(";dur=") for part in response.headers["Server-Timing"].split(","))
+    assert (
+        float(timing["pipeline"]) >= sum(suggestion.timings_ms.values()) * 0.9 and float(timing["store"]) > 0
+    )
     again = client.get(f"/v1/documents/{document_id}/suggestion", headers=auth(key))
     assert again.status_code == 200 and again.json() == response.json()
     status = client.get(f"/v1/documents/{document_id}", headers=auth(key)).json()
