@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -132,98 +131,100 @@ def fill_template(template: str, names: list[str], values: dict[str, Any]) -> st
     return None if missing else text
 
 
-def action_of(template: str) -> str:
-    """What the resolution asks for, without names, dates and punctuation: «для рассмотрения и ответа»."""
-    text = re.sub(r"\{[^}]*\}", " ", template).replace("ё", "е")
-    return " ".join(re.findall(r"\w+", text.casefold()))
+def _known(row: dict) -> tuple[dict, dict]:
+    known = {
+        "DEADLINE": as_date(row.get("deadline")),
+        "OUT_DATE": as_date(row.get("outgoing_date")),
+        "REG_DATE": as_date(row.get("reg_date")),
+    }
+    numbers = {"OUT_NUMBER": row.get("outgoing_number"), "REG_NUMBER": row.get("reg_number")}
+    numbers = {k: str(v).strip() for k, v in numbers.items() if v and str(v).strip() not in {"nan", ""}}
+    return known, numbers
+
+
+def _n_executors(row: dict) -> int:
+    co = row.get("coexecutor_ids")
+    co = "" if co is None or (isinstance(co, float) and co != co) else str(co)
+    return 1 + len([c for c in co.split(";") if c.strip() and c.strip() != "nan"])
 
 
 class ResolutionDrafter(BaseEstimator):
-    """fit(rows, staff_names, features) learns templates per author, and which action (inform, answer,
-    report…) a letter gets from its text and card; draft(...) writes one resolution."""
+    """fit(rows, staff_names) learns each author's templates; draft(...) writes one resolution.
 
-    def __init__(self, min_count: int = 1, alpha: float = 1e-5, epochs: int = 5, use_action: bool = True):
+    The template is the one the author used most for letters of the same kind, with or without a deadline
+    and with as many executors (backing off to coarser groups): in the registers seen so far an author
+    words the same decision in one or two ways at random, and neither the text nor the card tells which,
+    so the most frequent wording is the best guess. The confidence is that template's share of its group,
+    mapped to the observed hit rate on the newest `calibration_fraction` of the rows (isotonic)."""
+
+    def __init__(self, min_count: int = 1, calibration_fraction: float = 0.1, min_group: int = 3):
         self.min_count = min_count
-        self.use_action = use_action
-        self.alpha = alpha
-        self.epochs = epochs
+        self.calibration_fraction = calibration_fraction
+        self.min_group = min_group
 
     def fit(self, rows: list[dict], staff_names: dict[str, str], features: Any = None) -> ResolutionDrafter:
-        """features: optional sparse matrix, one row per element of `rows` (the ranker's letter vectors)."""
-        counts: dict[tuple, Counter] = defaultdict(Counter)
-        styles: dict[str, Counter] = defaultdict(Counter)
-        addressee_author: dict[str, Counter] = defaultdict(Counter)
-        authors: Counter = Counter()
-        author_actions: dict[str, set] = defaultdict(set)
-        used, actions = [], []
-        for position, row in enumerate(rows):
+        """rows in time order; `features` is accepted for compatibility and not used."""
+        usable = []
+        for row in rows:
             text, author = row.get("resolution_text"), row.get("resolution_author_id")
             if not isinstance(text, str) or not text.strip() or not author:
                 continue
-            author = str(author)
-            known = {
-                "DEADLINE": as_date(row.get("deadline")),
-                "OUT_DATE": as_date(row.get("outgoing_date")),
-                "REG_DATE": as_date(row.get("reg_date")),
-            }
-            numbers = {"OUT_NUMBER": row.get("outgoing_number"), "REG_NUMBER": row.get("reg_number")}
-            numbers = {
-                k: str(v).strip() for k, v in numbers.items() if v and str(v).strip() not in {"nan", ""}
-            }
-            template, style, n = make_template(str(text), known, numbers)
-            kind, topic = row.get("doc_kind"), row.get("topic_code")
-            action = action_of(template)
-            used.append(position)
-            actions.append(action)
-            author_actions[author].add(action)
-            for key in self._keys(author, kind, topic, n, action):
-                counts[key][template] += 1
+            known, numbers = _known(row)
+            template, style, _ = make_template(str(text), known, numbers)
+            has_deadline = known["DEADLINE"] is not None
+            usable.append((row, str(author), template, style, _n_executors(row), has_deadline))
+        n_cal = int(len(usable) * self.calibration_fraction)
+        self.calibrator_ = None
+        if n_cal >= 50:
+            self._count(usable[:-n_cal])
+            shares, hits = [], []
+            for row, author, template, _, n, has_deadline in usable[-n_cal:]:
+                found = self.candidates(author, row.get("doc_kind"), row.get("topic_code"), n, has_deadline)
+                if found:
+                    shares.append(found[0][1])
+                    hits.append(found[0][0] == template)
+            if len(set(hits)) > 1:
+                from sklearn.isotonic import IsotonicRegression
+
+                self.calibrator_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+                    shares, hits
+                )
+        self._count(usable)
+        styles: dict[str, Counter] = defaultdict(Counter)
+        addressee_author: dict[str, Counter] = defaultdict(Counter)
+        authors: Counter = Counter()
+        yo: Counter = Counter()
+        for row, author, _, style, _, _ in usable:
             styles[author][style] += 1
             authors[author] += 1
+            yo[author] += "ё" in row["resolution_text"].casefold()
             if row.get("addressee"):
                 addressee_author[normalise_key(row["addressee"])][author] += 1
-        self.templates_ = {k: c.most_common(3) for k, c in counts.items()}
         self.styles_ = {a: c.most_common(1)[0][0] for a, c in styles.items()}
         self.author_by_addressee_ = {k: c.most_common(1)[0][0] for k, c in addressee_author.items()}
         self.default_author_ = authors.most_common(1)[0][0] if authors else None
         self.author_names_ = {a: staff_names.get(a, a) for a in authors}
-        self.author_actions_ = {a: sorted(v) for a, v in author_actions.items()}
-        self.action_model_ = None
-        if features is not None and len(set(actions)) > 1:
-            from sklearn.linear_model import SGDClassifier
-
-            model = SGDClassifier(loss="log_loss", alpha=self.alpha, random_state=0)
-            X = features[used]
-            classes = np.unique(actions)
-            for _ in range(self.epochs):
-                model.partial_fit(X, actions, classes=classes)
-            model.coef_ = np.asfortranarray(model.coef_, dtype=np.float32)
-            self.action_model_ = model
+        # An author whose many resolutions never show «ё» writes «Аксенову» for «Аксёнов».
+        self.without_yo_ = sorted(a for a, n in authors.items() if n >= 20 and not yo[a])
         return self
 
-    def predict_action(self, author: str | None, features: Any) -> str | None:
-        check_is_fitted(self, "templates_")
-        if self.action_model_ is None or features is None:
-            return None
-        scores = np.atleast_2d(self.action_model_.decision_function(features))[0]
-        classes = self.action_model_.classes_
-        if scores.shape[0] != len(classes):  # two classes: one score column
-            scores = np.array([-scores[0], scores[0]])
-        allowed = set(self.author_actions_.get(author or "", ())) or set(classes)
-        ranked = [classes[i] for i in np.argsort(-scores) if classes[i] in allowed]
-        return ranked[0] if ranked else None
+    def _count(self, usable: list[tuple]) -> None:
+        counts: dict[tuple, Counter] = defaultdict(Counter)
+        for row, author, template, _, n, has_deadline in usable:
+            for key in self._keys(author, row.get("doc_kind"), row.get("topic_code"), n, has_deadline):
+                counts[key][template] += 1
+        self.templates_ = {k: c.most_common(3) + [("", sum(c.values()))] for k, c in counts.items()}
 
     @staticmethod
-    def _keys(author, kind, topic, n, action=None):
-        acted = [("aakn", author, action, kind, n), ("aan", author, action, n)] if action is not None else []
+    def _keys(author, kind, topic, n, has_deadline):
         return [
-            ("akt", author, kind, topic, n),
-            *acted,
-            ("ak", author, kind, n),
-            ("a", author, n),
-            ("k", kind, n),
-            ("n", n),
-            ("akt*", author, kind, topic),
+            ("akdn", author, kind, has_deadline, n),
+            ("akd", author, kind, has_deadline),
+            ("adn", author, has_deadline, n),
+            ("kdn", kind, has_deadline, n),
+            ("akn", author, kind, n),
+            ("an", author, n),
+            ("dn", has_deadline, n),
             ("a*", author),
         ]
 
@@ -236,18 +237,32 @@ class ResolutionDrafter(BaseEstimator):
         return self.default_author_
 
     def candidates(
-        self, author: str | None, kind: str | None, topic: str | None, n: int, action: str | None = None
+        self,
+        author: str | None,
+        kind: str | None,
+        topic: str | None,
+        n: int,
+        has_deadline: bool = True,
     ) -> list[tuple[str, float]]:
-        """Templates to try, best first: the most used one of each group, narrowest group first."""
+        """Templates to try, best first, with their share of their group: the most used one of each
+        group, narrowest group first (a group needs `min_group` letters unless it is the last resort)."""
         check_is_fitted(self, "templates_")
         found, seen = [], set()
-        for key in self._keys(author, kind, topic, n, action):
+        for key in self._keys(author, kind, topic, n, has_deadline):
             options = self.templates_.get(key)
-            if options and options[0][1] >= self.min_count and options[0][0] not in seen:
-                seen.add(options[0][0])
-                total = sum(c for _, c in options)
-                found.append((options[0][0], options[0][1] / max(total, 1)))
+            if not options:
+                continue
+            *top, (_, total) = options
+            if total < self.min_group and key[0] != "a*":
+                continue
+            if top[0][1] >= self.min_count and top[0][0] not in seen:
+                seen.add(top[0][0])
+                found.append((top[0][0], top[0][1] / max(total, 1)))
         return found
+
+    def confidence(self, share: float) -> float:
+        calibrator = getattr(self, "calibrator_", None)
+        return float(calibrator.predict([share])[0]) if calibrator is not None else share
 
     def draft(
         self,
@@ -258,13 +273,14 @@ class ResolutionDrafter(BaseEstimator):
         values: dict[str, Any],
         features: Any = None,
     ) -> tuple[str, float] | None:
-        """executors: (staff id, full name[, gender]) in order, main executor first; features: the letter's
-        vector (one row) for choosing the action."""
-        action = self.predict_action(author, features) if self.use_action else None
+        """executors: (staff id, full name[, gender]) in order, main executor first."""
         style = self.styles_.get(author or "", "surname_initials")
         names = [dative_short(e[1], style, e[2] if len(e) > 2 else None) for e in executors]
-        for template, confidence in self.candidates(author, kind, topic, len(executors), action):
+        if author in set(getattr(self, "without_yo_", ())):
+            names = [n.replace("ё", "е").replace("Ё", "Е") for n in names]
+        has_deadline = values.get("DEADLINE") is not None
+        for template, share in self.candidates(author, kind, topic, len(executors), has_deadline):
             text = fill_template(template, names, values)
             if text is not None:
-                return text, confidence
+                return text, self.confidence(share)
         return None

@@ -78,3 +78,39 @@ def test_drafter_learns_each_authors_template_and_inflects_new_executors():
     truth = "А.С. Ивановой, О.И. Сидорову — для ответа заявителю. Срок — 10.04.2025."
     assert resolution_full(text) == resolution_full(truth)
     assert resolution_template(text) == resolution_template(truth)
+
+
+def test_most_frequent_wording_per_author_kind_and_deadline_and_calibrated_confidence():
+    names = {"s1": "Аксёнов Сергей Андреевич"}
+    rows = []
+    for i in range(600):
+        due = date(2025, 3, 1 + i % 28)
+        if i % 3 == 0:
+            text, deadline = "Аксенову С.А.\nДля сведения.", None
+        elif i % 3 == 1 or i % 6 == 2:
+            text, deadline = f"Аксенову С.А.\nПрошу подготовить ответ.\nСрок: {due:%d.%m.%Y}", due
+        else:
+            text, deadline = f"Аксенову С.А.\nВ работу.\nСрок: {due:%d.%m.%Y}", due
+        rows.append({
+            "resolution_text": text, "resolution_author_id": "a1", "doc_kind": "letter",
+            "deadline": deadline.isoformat() if deadline else None, "executor_id": "s1",
+        })  # fmt: skip
+    drafter = ResolutionDrafter().fit(rows, names)
+    text, confidence = drafter.draft("a1", "letter", None, [("s1", names["s1"])], {"DEADLINE": None})
+    assert text == "Аксенову С.А.\nДля сведения." and confidence > 0.9
+    text, confidence = drafter.draft(
+        "a1", "letter", None, [("s1", names["s1"])], {"DEADLINE": date(2025, 5, 6)}
+    )
+    # «ё» dropped as this author does; the more frequent of two wordings (3:1), with that hit rate
+    assert text == "Аксенову С.А.\nПрошу подготовить ответ.\nСрок: 06.05.2025"
+    assert 0.6 <= confidence <= 0.9
+
+
+def test_author_model_learns_who_writes_from_the_letter():
+    from scipy import sparse
+
+    from models.author import AuthorModel
+
+    X = sparse.csr_matrix([[1.0, 0.0], [0.0, 1.0]] * 20)
+    model = AuthorModel().fit(X, ["deputy_a", "deputy_b"] * 20)
+    assert list(model.predict(sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]]))) == ["deputy_b", "deputy_a"]

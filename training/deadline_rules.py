@@ -106,3 +106,33 @@ def learn_deadline_rules(rows: list[dict[str, Any]], base: DeadlineRules | None 
         event_kinds=tuple(event_kinds) or base.event_kinds,
         terms=terms,
     )
+
+
+def rule_key(rule: str) -> str:
+    """«kind:letter_10wd+previous_working_day» → «kind:letter_10wd»."""
+    return rule.split("+")[0]
+
+
+def rule_hit_rates(rules: DeadlineRules, rows: list[dict[str, Any]]) -> dict[str, float]:
+    """How often each rule gave the register's deadline on `rows` (letters the rules were not learnt
+    from); "none" is the rate at which having no deadline was right."""
+    from pipeline.deadline import compute_deadline
+    from training.evaluate import _document, card_from_row
+
+    hits: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        registered = as_date(row.get("reg_date"))
+        if registered is None:
+            continue
+        due = compute_deadline(_document(row), card_from_row(row), registered, rules)
+        truth = as_date(row.get("deadline"))
+        hits[rule_key(due.rule) if due else "none"].append((due.date if due else None) == truth)
+    return {k: sum(v) / len(v) for k, v in hits.items() if len(v) >= 5}
+
+
+def learn_with_hit_rates(rows: list[dict[str, Any]], fraction: float = 0.1) -> tuple[DeadlineRules, dict]:
+    """Rules learnt on all rows, and each rule's hit rate measured with rules learnt on all but the
+    newest `fraction` and applied to that newest part."""
+    n_check = int(len(rows) * fraction)
+    rates = rule_hit_rates(learn_deadline_rules(rows[:-n_check]), rows[-n_check:]) if n_check >= 50 else {}
+    return learn_deadline_rules(rows), rates

@@ -9,13 +9,14 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
+from models.author import AuthorModel
 from models.bundle import Bundle, library_versions
 from models.executor import BaselineExecutor, ExecutorRanker
 from models.features import record_from_row
 from models.history import CoexecutorModel, SimilarLetters
 from models.resolution import ResolutionDrafter
 from models.staff import StaffDirectory
-from training.deadline_rules import learn_deadline_rules
+from training.deadline_rules import learn_with_hit_rates
 from training.evaluate import evaluate_frame
 from training.register import Register, data_hash, time_split
 
@@ -67,8 +68,9 @@ def fit_bundle(
     with_text = [
         r for r in rows if isinstance(r.get("resolution_text"), str) and r["resolution_text"].strip()
     ]
-    features = ranker.vectorizer_.transform([record_from_row(r) for r in with_text]) if with_text else None
-    drafter = ResolutionDrafter().fit(with_text, {sid: p.name for sid, p in staff.people.items()}, features)
+    drafter = ResolutionDrafter().fit(with_text, {sid: p.name for sid, p in staff.people.items()})
+    authors = _author_model(labelled[-params["max_rows"] :], ranker)
+    deadline_rules, deadline_rates = learn_with_hit_rates(rows)
     bundle = Bundle(
         ranker=ranker,
         staff=staff,
@@ -77,10 +79,23 @@ def fit_bundle(
         drafter=drafter,
         card_models=_card_models(train) if card_models else {},
         abstain_threshold=ranker.abstain_threshold(0.9),
-        deadline_rules=learn_deadline_rules(rows).to_dict(),
+        deadline_rules=deadline_rules.to_dict(),
+        authors=authors,
+        deadline_hit_rates=deadline_rates,
     )
     baseline = BaselineExecutor().fit(records[-params["max_rows"] :], y[-params["max_rows"] :])
     return bundle, baseline
+
+
+def _author_model(rows: list[dict], ranker: ExecutorRanker) -> AuthorModel | None:
+    """Resolution author from the letter, on the ranker's vectors without the author's own tokens."""
+    rows = [r for r in rows if _clean_id(r.get("resolution_author_id"))]
+    if len(rows) < 10:
+        return None
+    records = [{**record_from_row(r), "author_id": None} for r in rows]
+    return AuthorModel().fit(
+        ranker.vectorizer_.transform(records), [_clean_id(r["resolution_author_id"]) for r in rows]
+    )
 
 
 def _card_models(train: Any) -> dict:
