@@ -49,6 +49,13 @@ def surname_dative(surname: str, gender: str | None) -> str:
     ranked = [p for p in parses if wanted <= p.tag.grammemes] or [
         p for p in parses if "Surn" in p.tag.grammemes
     ]
+    if not ranked and gender == "masc":
+        # «Стрелков» reads as the genitive plural of «стрелок»; its genitive «Стрелкова» is a known surname.
+        ranked = [
+            p
+            for p in _morph().parse(surname + "а")
+            if {"Surn", "masc", "gent"} <= p.tag.grammemes and p.normal_form == low
+        ]
     if not ranked and gender:
         ranked = [p for p in parses if {"NOUN", gender} <= p.tag.grammemes and "nomn" in p.tag.grammemes]
     for parse in ranked:

@@ -114,3 +114,10 @@ def test_author_model_learns_who_writes_from_the_letter():
     X = sparse.csr_matrix([[1.0, 0.0], [0.0, 1.0]] * 20)
     model = AuthorModel().fit(X, ["deputy_a", "deputy_b"] * 20)
     assert list(model.predict(sparse.csr_matrix([[0.0, 1.0], [1.0, 0.0]]))) == ["deputy_b", "deputy_a"]
+
+
+def test_dative_of_a_surname_pymorphy_reads_as_a_plural_noun():
+    from models.names import dative_short
+
+    assert dative_short("Стрелков Устин Ильич") == "Стрелкову У.И."
+    assert dative_short("Ковальчук Мария Ивановна") == "Ковальчук М.И."
