@@ -9,11 +9,12 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,34 +83,7 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.close(directory)
 
 
-def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) -> Answer | IdempotencyRecord:
-    """A stored answer to replay, or the record that reserves the key for this request (committed, so a
-    concurrent retry sees it in progress)."""
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
-        )
-    )
-    if record is None:
-        record = IdempotencyRecord(tenant_id=caller.tenant_id, key=key, request_hash=request_hash)
-        session.add(record)
-        try:
-            session.commit()
-            return record
-        except IntegrityError:
-            session.rollback()
-            raise ApiError(
-                409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress"
-            ) from None
-    if record.status_code is None and record.created_at < utcnow() - ABANDONED_AFTER:
-        # the service stopped while answering: nothing was answered, so the key is free again
-        record.request_hash, record.created_at = request_hash, utcnow()
-        session.commit()
-        return record
-    if record.request_hash != request_hash:
-        raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
-    if record.status_code is None:
-        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
+def _replay(record: IdempotencyRecord) -> Answer:
     answer = Answer(record.status_code, json.loads(record.response_body or "null"), record.document_id)
     answer.raw = record.response_body
     answer.problem = record.status_code >= 400
@@ -122,25 +96,38 @@ def _claim_key(session: Session, caller: Caller, key: str, request_hash: str) ->
     return answer
 
 
-def _stage(record: IdempotencyRecord | None, answer: Answer) -> Answer:
-    """Put the answer on the key's record; the caller's next commit stores it with the document."""
-    if record is not None:
-        record.status_code = answer.status
-        record.response_body = answer.json_text()
-        record.document_id = answer.document_id
-    return answer
-
-
-def _release(session: Session, caller: Caller, key: str) -> None:
-    session.rollback()
-    session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.tenant_id == caller.tenant_id,
-            IdempotencyRecord.key == key,
-            IdempotencyRecord.status_code.is_(None),
+def _lookup(
+    session: Session, caller: Caller, key: str, request_hash: str
+) -> Answer | IdempotencyRecord | None:
+    """The stored answer to replay; None for a new key; or a record without an answer to take over."""
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.tenant_id == caller.tenant_id, IdempotencyRecord.key == key
         )
     )
-    session.commit()
+    if record is None:
+        return None
+    if record.status_code is None:  # a reservation (older versions made one before processing)
+        if record.created_at < utcnow() - ABANDONED_AFTER:
+            return record  # the service stopped while answering: nothing was answered, the key is free
+        if record.request_hash != request_hash:
+            raise ApiError(
+                422, "idempotency_key_reused", "this Idempotency-Key was used for a different request"
+            )
+        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
+    if record.request_hash != request_hash:
+        raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
+    return _replay(record)
+
+
+def _commit(session: Session, path: Path) -> None:
+    """Commit the document's row; if that fails (a concurrent request with the same Idempotency-Key
+    won), its file goes too, so no file is left without a row."""
+    try:
+        session.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def check_callback(app_state: Any, url: str | None) -> None:
@@ -158,32 +145,49 @@ def check_callback(app_state: Any, url: str | None) -> None:
 def accept(
     app_state: Any, session: Session, caller: Caller, incoming: Incoming, idempotency_key: str | None
 ) -> Answer:
+    """Store and answer a document. With an Idempotency-Key the answer is committed in the same
+    transaction as the document (one commit and fsync); a concurrent request with the same key that
+    committed first wins (the key is unique per tenant), and this one replays its answer."""
     check_callback(app_state, incoming.callback_url)
-    record = None
+    request_hash = incoming.fingerprint() if idempotency_key else ""
+    taken_over = None
     if idempotency_key:
-        claimed = _claim_key(session, caller, idempotency_key, incoming.fingerprint())
-        if isinstance(claimed, Answer):
-            return claimed
-        record = claimed
-    try:
-        return _accept(app_state, session, caller, incoming, record)
-    except DocketError as exc:  # refused before anything was stored
-        answer = Answer(exc.http_status, {"code": exc.code, "detail": exc.message}, problem=True)
-        if record is not None:
-            _stage(record, answer)
-            session.commit()
-        return answer
-    except BaseException:
+        found = _lookup(session, caller, idempotency_key, request_hash)
+        if isinstance(found, Answer):
+            return found
+        taken_over = found
+
+    def stage(answer: Answer) -> Answer:
         if idempotency_key:
-            _release(session, caller, idempotency_key)
-        raise
+            record = taken_over
+            if record is None:
+                record = IdempotencyRecord(tenant_id=caller.tenant_id, key=idempotency_key)
+                session.add(record)
+            record.request_hash, record.created_at = request_hash, utcnow()
+            record.status_code, record.response_body = answer.status, answer.json_text()
+            record.document_id = answer.document_id
+        return answer
+
+    try:
+        try:
+            return _accept(app_state, session, caller, incoming, stage)
+        except DocketError as exc:  # refused before anything was stored
+            answer = stage(Answer(exc.http_status, {"code": exc.code, "detail": exc.message}, problem=True))
+            session.commit()
+            return answer
+    except IntegrityError:
+        session.rollback()
+        if not idempotency_key:
+            raise
+        found = _lookup(session, caller, idempotency_key, request_hash)
+        if not isinstance(found, Answer):
+            raise
+        return found
 
 
 def _accept(
-    app_state: Any, session: Session, caller: Caller, incoming: Incoming, record: IdempotencyRecord | None
+    app_state: Any, session: Session, caller: Caller, incoming: Incoming, stage: Callable[[Answer], Answer]
 ) -> Answer:
-    """Store and answer the document. The idempotency record's answer is committed in the same
-    transaction as the document (one commit, one fsync, instead of two)."""
     from service.processing import plan, process_stored
 
     settings = app_state.settings
@@ -226,8 +230,8 @@ def _accept(
         from service.jobs import job_view
 
         headers["Location"] = f"/v1/jobs/{job.id}"
-        answer = _stage(record, Answer(202, job_view(job), document_id, headers))
-        session.commit()
+        answer = stage(Answer(202, job_view(job), document_id, headers))
+        _commit(session, path)
         app_state.jobs.wake()
         return answer
     # Synchronous: the document and its outcome are committed together after processing (one fsync, and
@@ -248,8 +252,8 @@ def _accept(
         document.error_status, document.error_code = exc.http_status, exc.code
         document.error_detail = column_text(exc.message, 2000)
         body = {"code": exc.code, "detail": exc.message}
-        answer = _stage(record, Answer(exc.http_status, body, document_id, headers, problem=True))
-        session.commit()
+        answer = stage(Answer(exc.http_status, body, document_id, headers, problem=True))
+        _commit(session, path)
         return answer
     except Exception:
         document.status, document.error_status, document.error_code = "failed", 500, "internal_error"
@@ -267,8 +271,8 @@ def _accept(
         )
     )
     document.status = "done"
-    answer = _stage(record, Answer(200, None, document_id, headers, raw=body))
-    session.commit()
+    answer = stage(Answer(200, None, document_id, headers, raw=body))
+    _commit(session, path)
     # Server-Timing: the pipeline's share and the store's (the file and its fsync, serialising, the commit
     # and its fsync), so a client or a benchmark can split a request's time between API and pipeline.
     pipeline_ms = (processed - started) * 1000

@@ -847,3 +847,38 @@ def test_a_job_claimed_by_a_live_process_is_left_alone(new_app, home):
         assert (jobs[live].status, jobs[live].claimed_by) == ("running", "run_live")
         assert (jobs[dead].status, jobs[dead].claimed_by) == ("queued", None)
         assert jobs[mine].status == "running" and jobs[mine].heartbeat_at > old
+
+
+def test_concurrent_retries_with_one_idempotency_key_store_one_document(client, key, app, monkeypatch):
+    import service.processing as processing
+    from service.db import ApiKey, StoredDocument
+    from service.tenants import hash_key
+
+    both_inside = threading.Barrier(2, timeout=30)
+    original = processing.process_stored
+
+    def in_step(*args, **kwargs):  # both requests are past the key lookup before either commits
+        both_inside.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(processing, "process_stored", in_step)
+    headers = {**auth(key), "Idempotency-Key": "twice"}
+    answers = []
+
+    def send():
+        answers.append(client.post("/v1/documents", json={"text": LETTER}, headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].headers["Docket-Document-Id"] == answers[1].headers["Docket-Document-Id"]
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    with app.state.sessions() as session:
+        tenant_id = session.query(ApiKey).filter_by(key_hash=hash_key(key)).one().tenant_id
+        assert session.query(StoredDocument).filter_by(tenant_id=tenant_id).count() == 1
+    stored = app.state.settings.home / "documents" / str(tenant_id)
+    assert [path.name for path in stored.iterdir()] == [answers[0].headers["Docket-Document-Id"]]

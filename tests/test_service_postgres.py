@@ -21,6 +21,7 @@ from test_service import (  # noqa: F401 - fixtures and tests collected again he
     test_callbacks_to_private_addresses_are_refused,
     test_cli_creates_tenants_and_keys,
     test_concurrent_dispatchers_claim_each_job_once,
+    test_concurrent_retries_with_one_idempotency_key_store_one_document,
     test_first_start_creates_the_demo_tenant_once,
     test_idempotency_key_replays_the_same_answer,
     test_long_or_odd_upload_names_and_types_are_stored_safely,
