@@ -117,6 +117,10 @@ def test_layout_keeps_a_signature_line_in_order():
         ("OOO «Ромашка» и ОТДЕЛ 0БРАЗОВАНИЯ", "ООО «Ромашка» и ОТДЕЛ ОБРАЗОВАНИЯ"),
         ("в ра3деле 4 и пункте", "в разделе 4 и пункте"),
         ("пишите на ivаnov@mаil.ru", "пишите на ivanov@mail.ru"),  # Cyrillic а inside an address
+        ("Вх. № 01-203/25 oT 21.07.2025", "Вх. № 01-203/25 от 21.07.2025"),
+        ("Исполнитель: Зайцева 3.Т., тел. 502-39-11", "Исполнитель: Зайцева З.Т., тел. 502-39-11"),
+        ("области B.3. Рыбаковой", "области В.З. Рыбаковой"),
+        ("тел. 685-54-66, е-тай: secretary@zavod.ru", "тел. 685-54-66, e-mail: secretary@zavod.ru"),
     ],
 )
 def test_repair_fixes_look_alikes(ocr, fixed):
@@ -130,6 +134,8 @@ def test_repair_fixes_look_alikes(ocr, fixed):
         "код ABC-123, формат А3, Microsoft Word и Excel",
         "from the office or home",
         "ИНН 7701234567, ОКПО 12345678",
+        "рост в 3.0 раза, версия 2.0",
+        "A.B. Smith and C.D. Jones",
     ],
 )
 def test_repair_leaves_real_latin_and_codes_alone(text):
@@ -275,3 +281,24 @@ def test_sideways_words_are_noticed():
     upright = [OcrWord("слово", (0, i * 20, 80, i * 20 + 15), 0.9) for i in range(8)]
     turned = [OcrWord("слово", (i * 20, 0, i * 20 + 15, 80), 0.9) for i in range(8)]
     assert not _sideways(upright) and _sideways(turned)
+
+
+def test_cleaning_a_poor_copy_keeps_the_letters_and_drops_grain_shadow_and_streak():
+    import cv2
+    import numpy as np
+    from test_ingest_fixtures import letter_image, poor_copy
+
+    from pipeline.ingest.clean import clean_page, page_stats
+
+    data, streak = poor_copy(dpi=200)
+    gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    original = cv2.imdecode(np.frombuffer(letter_image(dpi=200), np.uint8), cv2.IMREAD_GRAYSCALE) < 128
+    stats = page_stats(gray)
+    assert stats.noisy
+    cleaned = clean_page(gray, 200, stats)
+    assert set(np.unique(cleaned)) <= {0, 255}
+    ink = cleaned == 0
+    letters = cv2.dilate(original.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert ink[original].mean() > 0.85  # the letters survive
+    assert ink[~letters].mean() < 0.002  # grain, shadow and streak outside the letters are gone
+    assert ink[streak : streak + 2][~letters[streak : streak + 2]].mean() < 0.01

@@ -80,6 +80,24 @@ def letter_image(dpi: int = 300, angle: float = 0.0, fmt: str = "PNG", noise: fl
     return out.getvalue()
 
 
+def poor_copy(dpi: int = 200) -> tuple[bytes, int]:
+    """The letter as a bad photocopy: grey grainy paper, a shadow down the left edge and a thin streak
+    across the second body line. Returns the PNG and the streak's row."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(letter_image(dpi=dpi))).convert("L")).astype(np.float32)
+    pixels = pixels * 0.45 + 100  # ink about 100, paper about 215
+    width = pixels.shape[1]
+    pixels[:, : width // 4] -= np.linspace(70, 0, width // 4)[None, :]
+    pixels += np.random.default_rng(2).normal(0, 12, pixels.shape)
+    streak = int((190 + 16 + 6) * dpi / 72)  # through the middle of the second body line
+    pixels[streak : streak + 2, :] = 60
+    out = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue(), streak
+
+
 def docx_letter() -> bytes:
     import docx
 

@@ -54,6 +54,14 @@ def test_skewed_scan_is_straightened_and_read_in_order():
     assert page.width == pytest.approx(595, abs=2) and all(0 <= w.bbox[0] < page.width for w in page.words)
 
 
+def test_poor_copy_is_cleaned_before_reading():
+    from test_ingest_fixtures import poor_copy
+
+    data, _ = poor_copy(dpi=200)
+    page = ingest_bytes(data, "copy.png").pages[0]
+    assert cer(EXPECTED, page.text) <= 0.03, page.text
+
+
 @pytest.mark.slow
 def test_two_page_scan_with_an_upside_down_page():
     document = ingest_bytes(scanned_pdf([0.0, 180.0], dpi=300), "scan.pdf")

@@ -64,13 +64,21 @@ def _remove_rules(ink, dpi: int):
     import cv2
 
     length = max(int(RULE_INCHES * dpi), 20)
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    bridged = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    rules = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    # With its blurred edges (a row above and below), and only its dots where the streak is dotted.
+    rules = cv2.bitwise_and(cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3))), ink)
     if not rules.any():
         return ink
     thick = max(int(RULE_THICKNESS * dpi), 2)
     bands = cv2.morphologyEx(rules, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick)))
     rules = cv2.bitwise_and(rules, cv2.bitwise_not(bands))
-    return cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    kept = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    # Strokes that cross a rule have ink just above and below it: bridge them again.
+    bridge = cv2.morphologyEx(
+        kept, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick | 1))
+    )
+    return cv2.bitwise_or(kept, cv2.bitwise_and(bridge, rules))
 
 
 def clean_page(gray, dpi: int, stats: PageStats | None = None, bilevel: bool = False):

@@ -30,6 +30,8 @@ _CORE = re.compile(r"^([^\wА-Яа-яЁё]*)(.*?)([^\wА-Яа-яЁё]*)$", re.DO
 _MACHINE = re.compile(r"@|://|^www\.|\.(ru|рф|com|org|net|gov|su|html?)\b|_", re.IGNORECASE)
 _YEAR_R = re.compile(r"^(\d{4})[rг](\.?)$")
 _LAW = re.compile(r"^(\d+-)([А-ЯЁA-Z]{1,3})3$")
+_INITIALS = re.compile(r"^[A-ZА-ЯЁ30]\.[A-ZА-ЯЁ30]$")  # «В.З» read as «B.3»
+_LABELS = {"е-тай": "e-mail", "Е-тай": "E-mail", "е-та": "e-mail"}  # Latin labels read in Cyrillic
 _MAX_AMBIGUOUS = 4
 _NUMBER_SIGNS = {"No", "No.", "N°", "Nо", "Ne", "Ns", "Nº"}
 
@@ -70,7 +72,8 @@ def _candidates(core: str, digits: bool) -> list[str]:
 def _pick(candidates: list[str], require_known: bool) -> str | None:
     for cand in candidates:
         if all(_known(part) for part in cand.split("-") if part):
-            return cand
+            # «oT» is «от», not «оТ»: a word that starts in lower case stays lower case
+            return cand.lower() if cand[:1].islower() else cand
     if require_known or not candidates:
         return None
     return candidates[0]
@@ -92,6 +95,15 @@ def repair_token(token: str, russian_context: bool) -> str:
         return token
     if _MACHINE.search(token):
         return lead + "".join(_TO_LATIN.get(ch, ch) for ch in core) + tail if _LAT.search(core) else token
+    if core in _LABELS:
+        return lead + _LABELS[core] + tail
+    if (
+        _INITIALS.match(core)
+        and not core.replace(".", "").isdigit()
+        and (_CYR.search(core) or russian_context)
+    ):
+        initials = [_DIGIT_TO_CYRILLIC.get(ch, _TO_CYRILLIC.get(ch, ch))[0] for ch in core]
+        return lead + "".join(initials) + tail
     law = _LAW.match(core)
     if law:
         letters = "".join(_TO_CYRILLIC.get(ch, ch)[0] for ch in law.group(2))
@@ -119,7 +131,9 @@ def repair_words(texts: list[str]) -> list[str]:
         window = texts[max(0, i - 2) : i] + texts[i + 1 : i + 3]
         russian = sum(_is_russian(w) for w in window)
         latin = sum(bool(_LAT.search(w)) and not _CYR.search(w) for w in window)
-        out.append(repair_token(text, russian_context=russian > 0 and russian >= latin))
+        # Among Russian words, or among numbers and signs with no Latin word near (« oT 21.07.2025»).
+        russian_context = russian >= latin and (russian > 0 or latin == 0)
+        out.append(repair_token(text, russian_context=russian_context))
     return out
 
 

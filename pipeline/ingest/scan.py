@@ -10,7 +10,8 @@ from pipeline.ingest.limits import Context
 from pipeline.ingest.ocr import OcrResult, OcrTask, OcrWord, run_ocr
 from pipeline.ingest.repair import repair_words
 
-SCRIBBLE_CONFIDENCE = 0.3
+SCRIBBLE_CONFIDENCE = 0.7
+SCRIBBLE_HEIGHT = 2.2  # line heights: a signature's strokes are taller than any word of the letter
 
 
 def ocr_pages(tasks: list[OcrTask], ctx: Context, first_number: int = 1) -> list[Page]:
@@ -21,7 +22,9 @@ def ocr_pages(tasks: list[OcrTask], ctx: Context, first_number: int = 1) -> list
 
 def _is_scribble(word: OcrWord, line_height: float) -> bool:
     """Signatures and stamp borders read as tall, near-zero-confidence 'words'."""
-    return word.confidence < SCRIBBLE_CONFIDENCE and word.bbox[3] - word.bbox[1] > 1.8 * line_height
+    return (
+        word.confidence < SCRIBBLE_CONFIDENCE and word.bbox[3] - word.bbox[1] > SCRIBBLE_HEIGHT * line_height
+    )
 
 
 def to_page(result: OcrResult, number: int, default_dpi: int = 300) -> Page:
