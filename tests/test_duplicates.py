@@ -339,3 +339,33 @@ def test_same_sender_same_template_other_subject_is_not_near(tmp_path):
     assert idx.match(query) == []
     resent = letter_record("resent", text=first.replace("1567", "1580"), outgoing_number="08-17/1580")
     assert kinds(idx.match(resent)) == {"first": "near"}
+
+
+def test_card_without_contacts_uses_the_mobile_and_mailbox_in_the_text(index):
+    # the pipeline's card missed the applicant (read as a plain letter); the letter itself gives the contacts
+    text = REPEAT_APPEAL + "\nТел.: 8 (912) 345-67-89, эл. почта: a.kuznetsova@mail.ru"
+    hits = index.lookup(doc(text), Card())
+    assert kinds(hits) == {"appeal-1": "repeat_appeal"}
+    assert "a.kuznetsova@mail.ru" in hits[0].reason and "phone" in hits[0].reason
+    # an organisation's letter with its own contacts meets no earlier applicant
+    other = LETTER + "\nИсп. Орлова Е.П., тел. 8 (912) 000-11-22, orlova@mail.ru"
+    assert "appeal-1" not in kinds(index.lookup(doc(other), Card()))
+
+
+def test_sketch_estimate_is_never_below_the_full_signature(monkeypatch):
+    import numpy as np
+
+    from pipeline.duplicates import bands
+
+    monkeypatch.setattr(bands, "_MERGE_EVERY", 20)
+    index = bands.BandIndex(0.3, 64)
+    rng = np.random.default_rng(1)
+    stored = rng.integers(0, 2**32, (50, 64), dtype=np.uint32)
+    query = stored[7].copy()
+    query[::3] = rng.integers(0, 2**32, 22, dtype=np.uint32)
+    index.add(list(range(1, 26)), stored[:25])  # merged into the arrays...
+    for i in range(25, 50):  # ...and pending
+        index.add([i + 1], stored[i : i + 1])
+    estimate = index.similarity(list(range(1, 51)) + [999], query)
+    full = (stored == query).mean(axis=1)
+    assert (estimate[:50] >= full).all() and estimate[7] == full[7] and estimate[50] == 0.0

@@ -13,7 +13,8 @@ NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
 MAX_CANDIDATES = 200
 RECENT_SAME_TOPIC = 30
-MAX_LSH = 100  # LSH candidates verified, those sharing most bands first
+MAX_LSH = 100  # unkeyed candidates verified, the closest by their sketches first
+MAX_BANDED = 2000  # LSH candidates whose sketches are compared, those sharing most bands first
 _SEED = 7
 
 
@@ -144,6 +145,8 @@ class DuplicateIndex:
         from pipeline.duplicates.records import record_from_card
 
         record = record_from_card(document.id, document.text, card, file_sha256=document.id)
+        if not record.applicant_email and not record.applicant_phone:
+            record = _contacts_from_text(record)
         return self.match(record, exclude=exclude)
 
     def match(
@@ -173,7 +176,7 @@ class DuplicateIndex:
 
         with self.engine.connect() as conn:
             self._refresh(conn)
-            similar = self._bands.query(minhash, limit=MAX_LSH) if minhash is not None else []
+            similar = self._bands.query(minhash, limit=MAX_BANDED) if minhash is not None else []
             if not keys and not topic and not similar:
                 return []
             params: dict[str, Any] = {"tenant": self.tenant, **keys}
@@ -189,8 +192,10 @@ class DuplicateIndex:
             # compare texts (classify's gate): most LSH and same-topic candidates stop here, unread
             unkeyed = sorted(unkeyed - seqs)
             if unkeyed and minhash is not None:
-                close = self._bands.similarity(unkeyed, minhash) >= TEXT_GATE
-                seqs.update(np.asarray(unkeyed)[close].tolist())
+                estimate = self._bands.similarity(unkeyed, minhash)
+                closest = np.argsort(-estimate, kind="stable")[:MAX_LSH]
+                closest = closest[estimate[closest] >= TEXT_GATE]
+                seqs.update(np.asarray(unkeyed)[closest].tolist())
             if not seqs:
                 return []
             rows = conn.execute(self._statement(("rows",)), {"seqs": sorted(seqs)}).mappings().all()
@@ -213,6 +218,24 @@ class DuplicateIndex:
         if statement is None:
             statement = self._statements[shape] = _build_statement(shape)
         return statement
+
+
+def _contacts_from_text(record: IndexRecord) -> IndexRecord:
+    """A card without the applicant's e-mail and phone (not read as an appeal, or the fields missed): the
+    personal mailbox and mobile number written in the letter, found by the card's own rules. They only ever
+    meet the contacts of earlier applicants, so an organisation's letter gains nothing from them."""
+    import dataclasses
+
+    from pipeline.card import applicant
+
+    found_email, found_phone = applicant.email(record.text), applicant.phone(record.text)
+    if found_email is None and found_phone is None:
+        return record
+    return dataclasses.replace(
+        record,
+        applicant_email=found_email.value if found_email else None,
+        applicant_phone=found_phone.value if found_phone else None,
+    )
 
 
 def _build_statement(shape: tuple) -> Any:
