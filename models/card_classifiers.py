@@ -1,8 +1,9 @@
 """Card classifiers learned from the register: document kind, topic, appeal kind, channel.
 
-Each is a scikit-learn estimator over the letter's text (TF-IDF word and character n-grams, a linear
-SVM, probabilities calibrated with CalibratedClassifierCV), so a card field carries a probability the
-clerk can trust, and the card abstains below the configured threshold.
+Each is a scikit-learn estimator over the letter's text: TF-IDF word n-grams plus character n-grams of the
+head (one vectoriser shared by the four models, so a letter and a register are vectorised once), a linear
+SVM trained by SGD, and Platt probabilities fitted on the newest slice of the training rows, so a card
+field carries a probability the clerk can trust and the card abstains below the configured threshold.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 # Register columns the card models are trained on: model key -> label column.
@@ -21,105 +22,171 @@ LABEL_COLUMNS: dict[str, str] = {
     "channel": "channel",
 }
 MIN_EXAMPLES_PER_CLASS = 3
+MIN_CALIBRATION_ROWS = 30
+# The newest rows of the register the card models learn from: fitting stays about a minute of CPU on a
+# 100k-row register, and the latest letters are the ones like tomorrow's.
+MAX_ROWS = 20_000
+_VECTORIZER_PARAMS = ("max_chars", "char_chars", "max_features", "char_features")
 
 
 def _head(texts, chars: int) -> list[str]:
-    """The first characters of each text: character n-grams there catch OCR-damaged letterheads and kinds,
-    and stay cheap to compute on a whole register."""
+    """Kept for bundles pickled before CardVectorizer (their FeatureUnion refers to it by name)."""
     return [t[:chars] for t in texts]
 
 
-class TextClassifier(ClassifierMixin, BaseEstimator):
-    """TF-IDF (words + character n-grams) → linear SVM, probabilities calibrated by CV (Platt scaling).
+class CardVectorizer(TransformerMixin, BaseEstimator):
+    """TF-IDF of word uni- and bigrams over the first `max_chars` characters, plus character 3–4-grams of
+    the first `char_chars` (OCR-damaged letterheads and headings), as float32 for a cheap dot product.
 
-    `max_chars` cuts each text for word n-grams and `char_chars` for character n-grams: the header and
-    first paragraphs say what a letter is, and it keeps fitting on tens of thousands of letters fast.
+    `transform` of a single text remembers its result: the card asks four models about the same letter.
     """
 
     def __init__(
         self,
         max_chars: int = 2000,
-        char_chars: int = 800,
-        max_features: int = 30_000,
-        C: float = 0.5,
-        calibration_cv: int = 3,
-        calibration_method: str = "sigmoid",
+        char_chars: int = 300,
+        max_features: int = 40_000,
+        char_features: int = 10_000,
     ):
         self.max_chars = max_chars
         self.char_chars = char_chars
         self.max_features = max_features
-        self.C = C
-        self.calibration_cv = calibration_cv
-        self.calibration_method = calibration_method
+        self.char_features = char_features
 
-    def _cut(self, texts) -> list[str]:
-        return [str(t or "")[: self.max_chars] for t in texts]
+    def fit(self, X, y=None) -> CardVectorizer:
+        self.fit_transform(X)
+        return self
 
-    def fit(self, X, y) -> TextClassifier:
-        from sklearn.calibration import CalibratedClassifierCV
+    def fit_transform(self, X, y=None):
+        from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import FeatureUnion, make_pipeline
-        from sklearn.preprocessing import FunctionTransformer
-        from sklearn.svm import LinearSVC
+
+        texts = [str(t or "") for t in X]
+        self.words_ = TfidfVectorizer(
+            ngram_range=(1, 2),
+            min_df=2,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        self.chars_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 4),
+            min_df=3,
+            max_features=self.char_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        words = self.words_.fit_transform([t[: self.max_chars] for t in texts])
+        chars = self.chars_.fit_transform([t[: self.char_chars] for t in texts])
+        return hstack([words, chars], format="csr", dtype=np.float32)
+
+    def transform(self, X):
+        from scipy.sparse import hstack
+
+        check_is_fitted(self, "words_")
+        texts = [str(t or "") for t in X]
+        memo = getattr(self, "_memo", None)
+        if len(texts) == 1 and memo is not None and memo[0] == texts[0]:
+            return memo[1]
+        words = self.words_.transform([t[: self.max_chars] for t in texts])
+        chars = self.chars_.transform([t[: self.char_chars] for t in texts])
+        features = hstack([words, chars], format="csr", dtype=np.float32)
+        if len(texts) == 1:
+            self._memo = (texts[0], features)
+        return features
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_memo", None)
+        return state
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    """CardVectorizer → linear SVM (SGD, hinge loss) → per-class Platt sigmoids, normalised.
+
+    Rows are taken to be in time order: the SVM learns from the older `1 - calibration_share`, the
+    sigmoids from the newest slice (as the model will meet later letters). A fitted `vectorizer` may be
+    given to share one across models; `fit(..., features=...)` then skips vectorising again.
+    """
+
+    def __init__(
+        self,
+        max_chars: int = 2000,
+        char_chars: int = 300,
+        max_features: int = 40_000,
+        char_features: int = 10_000,
+        alpha: float = 1e-5,
+        epochs: int = 5,
+        calibration_share: float = 0.1,
+        vectorizer: CardVectorizer | None = None,
+        random_state: int = 0,
+    ):
+        self.max_chars = max_chars
+        self.char_chars = char_chars
+        self.max_features = max_features
+        self.char_features = char_features
+        self.alpha = alpha
+        self.epochs = epochs
+        self.calibration_share = calibration_share
+        self.vectorizer = vectorizer
+        self.random_state = random_state
+
+    def fit(self, X, y, features=None) -> TextClassifier:
+        from sklearn.linear_model import SGDClassifier
 
         y = np.asarray([str(v) for v in y])
-        self.vectorizer_ = FeatureUnion(
-            [
-                (
-                    "words",
-                    TfidfVectorizer(
-                        ngram_range=(1, 2),
-                        min_df=2,
-                        max_features=self.max_features,
-                        sublinear_tf=True,
-                        lowercase=True,
-                    ),
-                ),
-                (
-                    "chars",
-                    make_pipeline(
-                        FunctionTransformer(_head, kw_args={"chars": self.char_chars}),
-                        TfidfVectorizer(
-                            analyzer="char_wb",
-                            ngram_range=(3, 5),
-                            min_df=3,
-                            max_features=self.max_features,
-                            sublinear_tf=True,
-                        ),
-                    ),
-                ),
-            ]
-        )
-        features = self.vectorizer_.fit_transform(self._cut(X))
-        # a linear SVM is fast on hundreds of classes and sparse n-grams; Platt scaling (sigmoid) on
-        # held-out folds turns its margins into probabilities
-        base = LinearSVC(C=self.C)
-        _, counts = np.unique(y, return_counts=True)
-        cv = min(self.calibration_cv, int(counts.min())) if len(counts) > 1 else 0
-        if cv >= 2:
-            # ensemble=False keeps one SVM (fitted on all rows) with a calibrator learnt from out-of-fold
-            # margins, instead of one SVM per fold: a third of the bundle size for the same calibration.
-            self.model_ = CalibratedClassifierCV(base, method=self.calibration_method, cv=cv, ensemble=False)
+        if self.vectorizer is not None:
+            self.vectorizer_ = self.vectorizer
+            if features is None:
+                features = self.vectorizer_.transform(X)
         else:
-            self.model_ = base
-        self.model_.fit(features, y)
-        _compact(self.model_)
-        self.classes_ = self.model_.classes_
-        self.platt_ = _platt_parameters(self.model_)
+            self.vectorizer_ = CardVectorizer(**{k: getattr(self, k) for k in _VECTORIZER_PARAMS})
+            features = self.vectorizer_.fit_transform(X)
+        n_calibration = int(len(y) * self.calibration_share)
+        if n_calibration >= MIN_CALIBRATION_ROWS and len(set(y[:-n_calibration])) == len(set(y)):
+            train, calibration = slice(0, len(y) - n_calibration), slice(len(y) - n_calibration, len(y))
+        else:  # too few rows to hold some out: the sigmoids are fitted on the training margins
+            train = calibration = slice(0, len(y))
+        svm = SGDClassifier(
+            loss="hinge",
+            alpha=self.alpha,
+            max_iter=self.epochs,
+            tol=None,
+            random_state=self.random_state,
+        )
+        svm.fit(features[train], y[train])
+        self.model_ = svm
+        self.classes_ = svm.classes_
+        coef = np.asarray(svm.coef_, dtype=np.float32)
+        intercept = np.asarray(svm.intercept_, dtype=np.float64)
+        if len(self.classes_) == 2:  # one margin for the second class; the first gets its negation
+            coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+        margins = np.asarray(features[calibration] @ coef.T) + intercept
+        a, b = _platt(margins, y[calibration][:, None] == self.classes_[None, :])
+        self.platt_ = (coef, intercept, a, b)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        features = self.vectorizer_.transform(self._cut(X))
+        if isinstance(self.vectorizer_, CardVectorizer):
+            features = self.vectorizer_.transform(X)
+        else:  # a bundle trained before CardVectorizer: its own FeatureUnion over the cut texts
+            features = self.vectorizer_.transform([str(t or "")[: self.max_chars] for t in X])
         platt = getattr(self, "platt_", None)
         if platt is None:
             return self.model_.predict_proba(features)
-        # The same sigmoid-per-class and normalisation as CalibratedClassifierCV, in one vectorised step:
-        # sklearn calls each of the hundreds of topic calibrators separately (~25 ms a letter).
+        # a sigmoid per class over the SVM's margin, normalised over the classes (as sklearn's
+        # CalibratedClassifierCV does), in one vectorised step
         from scipy.special import expit
 
-        svm, a, b = platt
-        proba = expit(-(a * svm.decision_function(features) + b))
+        if len(platt) == 3:  # an older bundle's (svm, a, b)
+            svm, a, b = platt
+            margins = svm.decision_function(features)
+        else:
+            coef, intercept, a, b = platt
+            margins = np.asarray(features @ coef.T) + intercept
+        proba = expit(-(a * margins + b))
         total = proba.sum(axis=1, keepdims=True)
         uniform = np.full_like(proba, 1.0 / proba.shape[1])
         return np.where(total > 0, proba / np.where(total > 0, total, 1.0), uniform)
@@ -135,32 +202,31 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return str(self.classes_[best]), float(proba[best])
 
 
-def _platt_parameters(model) -> tuple[Any, np.ndarray, np.ndarray] | None:
-    """(svm, a, b) of a one-model sigmoid calibration over three or more classes, else None."""
-    calibrated = getattr(model, "calibrated_classifiers_", None)
-    if not calibrated or len(calibrated) != 1 or calibrated[0].method != "sigmoid":
-        return None
-    svm, calibrators = calibrated[0].estimator, calibrated[0].calibrators
-    if len(model.classes_) < 3 or not np.array_equal(svm.classes_, model.classes_):
-        return None
-    a = np.array([c.a_ for c in calibrators], dtype=np.float64)
-    b = np.array([c.b_ for c in calibrators], dtype=np.float64)
-    return svm, a, b
+def _platt(margins: np.ndarray, truth: np.ndarray, min_positives: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Platt's sigmoid P(class | margin) = 1 / (1 + exp(a * margin + b)) by logistic regression on the
+    held-out margins: one per class with enough held-out examples of its own, and one fitted on all
+    classes' margins pooled for the rest (most of the hundreds of topics)."""
+    from sklearn.linear_model import LogisticRegression
 
+    def fit(x: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+        model = LogisticRegression(C=100.0).fit(x.reshape(-1, 1), target)
+        return -float(model.coef_[0, 0]), -float(model.intercept_[0])
 
-def _compact(model) -> None:
-    """Store the linear models' weights as float32: half the size on disk, no visible change in scores."""
-    estimators = [c.estimator for c in getattr(model, "calibrated_classifiers_", [])] or [model]
-    for estimator in estimators:
-        if hasattr(estimator, "coef_"):
-            estimator.coef_ = np.asarray(estimator.coef_, dtype=np.float32)
+    pooled = fit(margins.ravel(), truth.ravel()) if 0 < truth.sum() < truth.size else (-1.0, 0.0)
+    a = np.full(margins.shape[1], pooled[0])
+    b = np.full(margins.shape[1], pooled[1])
+    for k in range(margins.shape[1]):
+        positives = int(truth[:, k].sum())
+        if positives >= min_positives and len(truth) - positives >= min_positives:
+            a[k], b[k] = fit(margins[:, k], truth[:, k])
+    return a, b
 
 
 class TopicClassifier(TextClassifier):
     """A TextClassifier over topic codes that also remembers each code's name from the register."""
 
-    def fit(self, X, y, names=None) -> TopicClassifier:
-        super().fit(X, y)
+    def fit(self, X, y, names=None, features=None) -> TopicClassifier:
+        super().fit(X, y, features=features)
         self.names_: dict[str, str] = {}
         if names is not None:
             for code, name in zip(y, names, strict=False):
@@ -183,23 +249,38 @@ def _usable(frame, column: str):
     return rows
 
 
-def fit_card_models(register: Any, **params: Any) -> dict[str, TextClassifier]:
+def fit_card_models(
+    register: Any, max_rows: int | None = MAX_ROWS, **params: Any
+) -> dict[str, TextClassifier]:
     """Train the card classifiers from a register DataFrame (`text` plus label columns).
 
     Returns {"doc_kind", "topic", "appeal_kind", "channel"} → fitted estimator, for whichever label
-    columns the register holds with at least two classes. `appeal_kind` is learned on appeals only (the
-    rows where it is filled), so it is asked only once the document is known to be an appeal.
+    columns the register holds with at least two classes. Rows are put in registration order (the newest
+    calibrate), `max_rows` keeps only the newest (None: all). One vectoriser is fitted and shared by all four.
+    `appeal_kind` is learned on appeals only (the rows where it is filled), so it is asked only once the
+    document is known to be an appeal.
     """
+    frame = register[register["text"].notna()] if "text" in register.columns else register
+    if "reg_date" in frame.columns:
+        frame = frame.sort_values("reg_date", kind="stable")
+    if max_rows:
+        frame = frame.iloc[-max_rows:]
+    frame = frame.reset_index(drop=True)
+    usable = {key: _usable(frame, column) for key, column in LABEL_COLUMNS.items()}
+    usable = {key: rows for key, rows in usable.items() if rows is not None}
+    if not usable:
+        return {}
+    vectorizer = CardVectorizer(**{k: params[k] for k in _VECTORIZER_PARAMS if k in params})
+    features = vectorizer.fit_transform(frame["text"].astype(str).tolist())
     models: dict[str, TextClassifier] = {}
-    for key, column in LABEL_COLUMNS.items():
-        rows = _usable(register, column)
-        if rows is None:
-            continue
+    for key, rows in usable.items():
         texts = rows["text"].astype(str).tolist()
-        labels = rows[column].astype(str).tolist()
+        labels = rows[LABEL_COLUMNS[key]].astype(str).tolist()
+        subset = features[rows.index.to_numpy()]
         if key == "topic":
             names = rows["topic_name"].tolist() if "topic_name" in rows.columns else None
-            models[key] = TopicClassifier(**params).fit(texts, labels, names=names)
+            model = TopicClassifier(vectorizer=vectorizer, **params)
+            models[key] = model.fit(texts, labels, names=names, features=subset)
         else:
-            models[key] = TextClassifier(**params).fit(texts, labels)
+            models[key] = TextClassifier(vectorizer=vectorizer, **params).fit(texts, labels, features=subset)
     return models

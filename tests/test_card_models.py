@@ -75,7 +75,7 @@ def test_fit_card_models_returns_calibrated_estimators():
 
 def test_estimators_follow_the_sklearn_api_and_pickle():
     register = make_register(12)
-    model = TextClassifier(max_features=500, calibration_cv=2).fit(register["text"], register["doc_kind"])
+    model = TextClassifier(max_features=500).fit(register["text"], register["doc_kind"])
     assert hasattr(model, "vectorizer_") and hasattr(model, "model_")
     restored = pickle.loads(pickle.dumps(model))
     sample = register["text"].iloc[:5].tolist()
@@ -84,6 +84,25 @@ def test_estimators_follow_the_sklearn_api_and_pickle():
     unfitted = TopicClassifier()
     with pytest.raises(Exception, match="not fitted"):
         unfitted.predict(["x"])
+
+
+def test_one_shared_vectorizer_and_a_held_out_calibration_slice():
+    register = make_register(60)
+    register["reg_date"] = pd.date_range("2024-01-01", periods=len(register), freq="D")
+    register = register.sample(frac=1.0, random_state=0)  # fit_card_models puts rows back in date order
+    models = fit_card_models(register, max_features=2000)
+    assert models["doc_kind"].vectorizer_ is models["topic"].vectorizer_
+    restored = pickle.loads(pickle.dumps(models))
+    assert restored["doc_kind"].vectorizer_ is restored["topic"].vectorizer_
+    # the SVM knows every kind although the newest rows were kept for the sigmoids
+    newest = register.sort_values("reg_date").iloc[-24:]
+    assert set(models["doc_kind"].model_.classes_) == set(register["doc_kind"])
+    assert (models["doc_kind"].predict(newest["text"].tolist()) == newest["doc_kind"].to_numpy()).mean() > 0.9
+    # the card asks several models about one letter: the memoised features are the same as fresh ones
+    text = newest["text"].iloc[0]
+    first = models["topic"].predict_proba([text])
+    assert np.allclose(first, models["topic"].predict_proba([text]))
+    assert np.allclose(first, models["topic"].predict_proba([text, "другой текст"])[:1])
 
 
 def test_extract_card_uses_the_bundles_models_with_their_probability():
