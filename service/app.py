@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     from service.deps import RateLimiter
     from service.jobs import JobRunner
     from service.metrics import Metrics
-    from service.resources import ResourceManager
+    from service.resources import ResourceManager, ensure_duplicate_tables
     from service.routers import documents, jobs, quality
     from service.web import install as install_web
 
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     settings.home.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     migrate(url)
+    ensure_duplicate_tables(url)
     engine = make_engine(url)
     sessions = session_factory(engine)
     metrics = Metrics()

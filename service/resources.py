@@ -49,6 +49,32 @@ def open_duplicate_index(settings: Settings, tenant: str) -> Any:
     return opener(settings.resolved_database_url, tenant) if opener else None
 
 
+def ensure_duplicate_tables(database_url: str) -> None:
+    """Create the duplicate index's tables once, at start, before any worker process opens the index:
+    two processes creating them at the same moment collide on PostgreSQL. Service processes starting
+    together take turns under an advisory lock."""
+    from sqlalchemy import create_engine, text
+
+    import pipeline.duplicates.store as store
+
+    engine_for = getattr(store, "engine_for", None)
+    if engine_for is None:
+        return
+    if not database_url.startswith("postgresql"):
+        engine_for(database_url).dispose()
+        return
+    guard = create_engine(database_url)
+    try:
+        with guard.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(72310802)"))
+            try:
+                engine_for(database_url).dispose()
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(72310802)"))
+    finally:
+        guard.dispose()
+
+
 @dataclasses.dataclass
 class _Entry:
     resources: Resources

@@ -5,7 +5,7 @@ database shows (concurrent job claims, string limits, concurrent migrations). Sk
 from __future__ import annotations
 
 import pytest
-from service_helpers import POSTGRES_URL, postgres_schemas
+from service_helpers import POSTGRES_URL, demo_key, make_app, postgres_schemas
 from test_service import (  # noqa: F401 - fixtures and tests collected again here, over PostgreSQL
     app,
     client,
@@ -32,6 +32,7 @@ from test_service import (  # noqa: F401 - fixtures and tests collected again he
     test_text_answers_synchronously_with_the_suggestion,
     test_verification_is_stored_and_counted_in_quality,
 )
+from test_service_schema import test_no_server_errors  # noqa: F401 - Schemathesis again, on PostgreSQL
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL, reason="set DOCKET_TEST_POSTGRES_URL to a PostgreSQL database to run these"
@@ -66,7 +67,7 @@ def test_the_store_is_postgresql(app):  # noqa: F811 - the imported fixture
     assert {"documents", "jobs", "verifications", "idempotency_keys", "alembic_version"} <= tables
 
 
-def test_service_processes_starting_together_migrate_once(schemas):
+def test_service_processes_starting_together_prepare_the_store_once(schemas):
     import subprocess
     import sys
 
@@ -75,7 +76,11 @@ def test_service_processes_starting_together_migrate_once(schemas):
     from service.db import make_engine
 
     url = schemas()
-    command = [sys.executable, "-c", "import sys; from service.db import migrate; migrate(sys.argv[1])", url]
+    start = (
+        "import sys; from service.db import migrate; from service.resources import ensure_duplicate_tables; "
+        "migrate(sys.argv[1]); ensure_duplicate_tables(sys.argv[1])"
+    )  # what each service process does with its store at start (create_app)
+    command = [sys.executable, "-c", start, url]
     starts = [subprocess.Popen(command, stderr=subprocess.PIPE) for _ in range(3)]
     for process in starts:
         _, stderr = process.communicate(timeout=120)
@@ -85,3 +90,10 @@ def test_service_processes_starting_together_migrate_once(schemas):
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     engine.dispose()
     assert len(versions) == 1
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, database):
+    """test_service_schema's app, on PostgreSQL."""
+    directory = tmp_path_factory.mktemp("schema-home")
+    return make_app(directory, database(directory)), demo_key(directory)
