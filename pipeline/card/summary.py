@@ -146,7 +146,11 @@ def about_phrase(text: str) -> Found | None:
     if match is None:
         return None
     phrase = re.sub(r"\s+", " ", match.group("x")).strip()
-    if re.match(r"(?:о|об|обо)\s+(?:том|тем|чем|нем|ней|них)\b", phrase, re.IGNORECASE):
+    if re.match(
+        r"(?:о|об|обо)\s+(?:том|тем|чем|нем|ней|них|принят\w*\s+мер|результат|ход[еу]?\s+рассмотрени)",
+        phrase,
+        re.IGNORECASE,
+    ):
         return None
     value = phrase[0].upper() + phrase[1:]
     return Found(_cut(value), match.start("x"), match.end("x"), "about_phrase")
