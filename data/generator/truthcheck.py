@@ -91,7 +91,11 @@ def _sheets(value: str, text: str) -> bool:
     return sum(int(n) for n in re.findall(r"на (\d+) л\.", tail.split("\n\n")[0])) == int(value)
 
 
-_KIND_WORDS = {"жалоба": r"жалоб|наруш|незаконн", "предложение": r"предлаг|предлож", "заявление": r"заявлен|прошу"}
+_KIND_WORDS = {
+    "жалоба": r"жалоб|наруш|незаконн",
+    "предложение": r"предлаг|предлож",
+    "заявление": r"заявлен|прошу",
+}
 
 
 def _appeal_kind(value: str, text: str) -> bool:
