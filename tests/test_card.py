@@ -377,3 +377,11 @@ def test_appeal_summary_from_what_it_is_about_not_from_a_closing_request():
     topic = Found({"code": "T1", "name": "Ремонт водопроводных сетей"}, 0, 0, "model", 0.8)
     assert topic_summary(topic).value == "О ремонте водопроводных сетей"
     assert topic_summary(None) is None
+
+
+def test_appeal_kind_from_its_own_heading_line():
+    from pipeline.card.kind import appeal_kind
+
+    found = appeal_kind("Главе города\nот Иванова И.И.\nЖАЛОБА\nНа работу управляющей компании.\n", None)
+    assert (found.value, found.rule) == ("жалоба", "heading")
+    assert appeal_kind("Прошу рассмотреть моё заявление о ремонте.\n", None).rule != "heading"

@@ -73,7 +73,14 @@ def doc_kind(text: str, resources: Any) -> Found | None:
     return Found("letter", 0, 0, "default_letter")
 
 
+# the form the citizen names on a line of its own («ЗАЯВЛЕНИЕ», «Жалоба.») says it outright
+_APPEAL_HEADING = re.compile(r"^[ \t]*(?P<kind>заявление|жалоба|предложение)[ \t]*\.?[ \t]*$", re.I | re.M)
+
+
 def appeal_kind(text: str, resources: Any) -> Found | None:
+    heading = _APPEAL_HEADING.search(text[:6000])
+    if heading:
+        return Found(heading.group("kind").casefold(), heading.start("kind"), heading.end("kind"), "heading")
     model = _model(resources, "appeal_kind")
     if model is not None:
         label, probability = model.predict_one(text)
