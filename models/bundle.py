@@ -70,11 +70,17 @@ class Bundle:
 
     # --- executors -------------------------------------------------------------------------------
     def rank(
-        self, records: list[dict], days: list[date], top_k: int = 3, abstain: bool = False
+        self,
+        records: list[dict],
+        days: list[date],
+        top_k: int = 3,
+        abstain: bool = False,
+        text_block: Any = None,
     ) -> list[list[tuple[str, float, str | None]]]:
         """Per letter: [(staff id, probability, why it was remapped)] best first, everyone available on
-        the letter's day. Empty when abstaining below the threshold."""
-        proba = self.ranker.predict_proba(records)
+        the letter's day. Empty when abstaining below the threshold. `text_block`: the letters'
+        `ranker.vectorizer_.text_block(records)` when the caller already has it."""
+        proba = self.ranker.predict_proba(records, text_block)
         classes = self.ranker.classes_
         out = []
         for row, day in zip(proba, days, strict=True):
@@ -92,13 +98,16 @@ class Bundle:
             out.append([(sid, min(score, 1.0), why[sid]) for sid, score in ranked])
         return out
 
-    def authors_for(self, records: list[dict]) -> list[str | None]:
+    def authors_for(self, records: list[dict], text_block: Any = None) -> list[str | None]:
         """The resolution author of each letter: the author model when the bundle has one, else the
         author most often writing for the letter's addressee."""
         model = getattr(self, "authors", None)
         if model is None:
             return [self.drafter.author_for(r.get("addressee")) for r in records]
-        matrix = self.ranker.vectorizer_.transform([{**r, "author_id": None} for r in records])
+        vectorizer = self.ranker.vectorizer_
+        if text_block is None:
+            text_block = vectorizer.text_block(records)
+        matrix = vectorizer.with_fields(text_block, [{**r, "author_id": None} for r in records])
         return [str(a) for a in model.predict(matrix)]
 
     def _author(self, document: Any, card: Any) -> str | None:
@@ -111,11 +120,14 @@ class Bundle:
         from pipeline.contract import ExecutorSuggestion
 
         day = _day_of(document)
-        record = record_from_card(document, card, self._author(document, card))
-        ranked = self.rank([record], [day], top_k=top_k, abstain=True)[0]
+        record = record_from_card(document, card)
+        text_block = self.ranker.vectorizer_.text_block([record])
+        record["author_id"] = self.authors_for([record], text_block)[0]
+        ranked = self.rank([record], [day], top_k=top_k, abstain=True, text_block=text_block)[0]
         if not ranked:
             return []
-        similar = self.similar.query(self.ranker.vectorizer_.word_matrix([record]), k=5)
+        n_words = len(self.ranker.vectorizer_.word_.vocabulary_)
+        similar = self.similar.query(text_block[:, :n_words], k=5)
         handled = [(ref, who, when, sim, self.staff.resolve(who, day)[0]) for ref, who, when, sim in similar]
         suggestions = []
         for sid, score, moved in ranked:

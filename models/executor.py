@@ -87,12 +87,23 @@ class LetterVectorizer(BaseEstimator):
         check_is_fitted(self, "word_")
         return self.word_.transform(self._texts(records))
 
-    def _fit_transform(self, records, fit: bool):
+    def text_block(self, records: list[dict]):
+        """The text columns alone (word, then char n-grams): the costly part, computed once per letter
+        and reused with different card fields (`with_fields`)."""
+        check_is_fitted(self, "word_")
+        return self._text_block(records, fit=False)
+
+    def with_fields(self, text_block, records: list[dict]):
         from scipy import sparse
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+        fields = self.fields_.transform([field_tokens(r) or "__none__" for r in records])
+        return sparse.hstack([text_block, fields * self.field_weight], format="csr", dtype=np.float32)
+
+    def _text_block(self, records, fit: bool):
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = self._texts(records)
-        fields = [field_tokens(r) for r in records]
         if fit:
             self.word_ = TfidfVectorizer(
                 ngram_range=(1, 2),
@@ -101,9 +112,6 @@ class LetterVectorizer(BaseEstimator):
                 max_features=self.word_max_features,
                 sublinear_tf=True,
                 dtype=np.float32,
-            )
-            self.fields_ = CountVectorizer(
-                token_pattern=r"\S+", lowercase=False, binary=True, min_df=1, dtype=np.float32
             )
             blocks = [self.word_.fit_transform(texts)]
         else:
@@ -128,10 +136,18 @@ class LetterVectorizer(BaseEstimator):
             for vectorizer in (self.word_, getattr(self, "char_", None)):
                 if vectorizer is not None:
                     vectorizer.stop_words_ = None
-        empty_ok = [f or "__none__" for f in fields]
-        matrix = self.fields_.fit_transform(empty_ok) if fit else self.fields_.transform(empty_ok)
-        blocks.append(matrix * self.field_weight)
         return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+    def _fit_transform(self, records, fit: bool):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        text = self._text_block(records, fit)
+        if fit:
+            self.fields_ = CountVectorizer(
+                token_pattern=r"\S+", lowercase=False, binary=True, min_df=1, dtype=np.float32
+            )
+            self.fields_.fit([field_tokens(r) or "__none__" for r in records])
+        return self.with_fields(text, records)
 
 
 def routing_table(
@@ -246,8 +262,12 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         classes = np.unique(y)
 
         self.vectorizer_ = LetterVectorizer(use_char=self.use_char, lemmatize=self.lemmatize)
-        self.vectorizer_.fit(records)
-        X = self.vectorizer_.transform(self._drop_fields(records, rng))
+        full = self.vectorizer_.fit_transform(records)
+        n_fields = len(self.vectorizer_.fields_.vocabulary_)
+        text = full[:, : full.shape[1] - n_fields]
+        X = self.vectorizer_.with_fields(text, self._drop_fields(records, rng))
+        # The text columns of the training letters, for the caller to reuse (not kept in the model).
+        self.train_text_block = text
         clf = self._linear()
         n_cal = int(len(records) * self.calibration_fraction)
         self.temperature_ = 1.0
@@ -255,7 +275,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             old = slice(0, len(records) - n_cal)
             new = slice(len(records) - n_cal, len(records))
             self._epochs(clf, X[old], y[old], weights[old], classes, self.max_iter)
-            scores = clf.decision_function(self.vectorizer_.transform(records[new]))
+            scores = clf.decision_function(full[new])
             if scores.ndim == 1:
                 scores = np.column_stack([-scores, scores])
             index = np.searchsorted(clf.classes_, y[new])
@@ -308,13 +328,19 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
                 best, best_loss = weight, score
         return best
 
-    def decision_function(self, records: list[dict]) -> np.ndarray:
+    def decision_function(self, records: list[dict], text_block: Any = None) -> np.ndarray:
+        """text_block: the letters' `vectorizer_.text_block(...)`, when the caller already has it."""
         check_is_fitted(self, "model_")
-        scores = self.model_.decision_function(self.vectorizer_.transform(records))
+        X = (
+            self.vectorizer_.transform(records)
+            if text_block is None
+            else self.vectorizer_.with_fields(text_block, records)
+        )
+        scores = self.model_.decision_function(X)
         return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
 
-    def predict_proba(self, records: list[dict]) -> np.ndarray:
-        p_linear = softmax(self.decision_function(records), self.temperature_)
+    def predict_proba(self, records: list[dict], text_block: Any = None) -> np.ndarray:
+        p_linear = softmax(self.decision_function(records, text_block), self.temperature_)
         p_table, known = table_proba(
             self.table_, [r.get(self.table_key) for r in records], len(self.classes_)
         )

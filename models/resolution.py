@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
@@ -186,9 +187,10 @@ class ResolutionDrafter(BaseEstimator):
             if len(set(hits)) > 1:
                 from sklearn.isotonic import IsotonicRegression
 
-                self.calibrator_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
-                    shares, hits
-                )
+                iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(shares, hits)
+                # the fitted step function as two arrays: np.interp is what predict does, without
+                # sklearn's per-call validation (one letter at a time)
+                self.calibrator_ = (iso.X_thresholds_.astype(float), iso.y_thresholds_.astype(float))
         self._count(usable)
         styles: dict[str, Counter] = defaultdict(Counter)
         addressee_author: dict[str, Counter] = defaultdict(Counter)
@@ -262,7 +264,7 @@ class ResolutionDrafter(BaseEstimator):
 
     def confidence(self, share: float) -> float:
         calibrator = getattr(self, "calibrator_", None)
-        return float(calibrator.predict([share])[0]) if calibrator is not None else share
+        return float(np.interp(share, *calibrator)) if calibrator is not None else share
 
     def draft(
         self,

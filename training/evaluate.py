@@ -83,14 +83,15 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     if not labelled:
         return report
     records = [record_from_row(r) for r in labelled]
+    text_block = bundle.ranker.vectorizer_.text_block(records)
     true_authors = [r["author_id"] for r in records]
-    for record, author in zip(records, bundle.authors_for(records), strict=True):
+    for record, author in zip(records, bundle.authors_for(records, text_block), strict=True):
         record["author_id"] = author
     report["author_accuracy"] = _rate(
         [r["author_id"] == t for r, t in zip(records, true_authors, strict=True) if t is not None]
     )
     days = [as_date(r["reg_date"]) for r in labelled]
-    ranked = bundle.rank(records, days, top_k=max(top_k, 3), abstain=False)
+    ranked = bundle.rank(records, days, top_k=max(top_k, 3), abstain=False, text_block=text_block)
     truth = [str(r["executor_id"]).strip() for r in labelled]
     hits = [executor_hits([sid for sid, _, _ in rank], t) for rank, t in zip(ranked, truth, strict=True)]
     top1 = [h[0] for h in hits]
@@ -98,7 +99,9 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     report["executor_top3"] = _rate([h[1] for h in hits])
 
     # The card extractor may miss the topic: the same letters with it removed.
-    blind = bundle.rank([{**r, "topic_code": None} for r in records], days, top_k=3, abstain=False)
+    blind = bundle.rank(
+        [{**r, "topic_code": None} for r in records], days, top_k=3, abstain=False, text_block=text_block
+    )
     blind_hits = [executor_hits([sid for sid, _, _ in rank], t) for rank, t in zip(blind, truth, strict=True)]
     report["executor_top1_without_topic"] = _rate([h[0] for h in blind_hits])
     report["executor_top3_without_topic"] = _rate([h[1] for h in blind_hits])

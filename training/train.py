@@ -53,6 +53,9 @@ def fit_bundle(
     dates = [r["reg_date"] for r in labelled]
 
     ranker = ExecutorRanker(**params).fit(records, y, dates)
+    # the text columns of the ranker's rows (the newest max_rows), analysed once and reused below
+    text_block = ranker.__dict__.pop("train_text_block")
+    n_ranked = text_block.shape[0]
     last_year = dates[-1].toordinal() - 365
     workload = Counter(e for e, d in zip(y, dates, strict=True) if d.toordinal() >= last_year)
     staff = StaffDirectory.build(
@@ -64,12 +67,13 @@ def fit_bundle(
         (str(r.get("reg_number") or r.get("doc_id") or ""), str(e), r["reg_date"])
         for r, e in zip(labelled[-recent:], y[-recent:], strict=True)
     ]
-    similar = SimilarLetters().fit(ranker.vectorizer_.word_matrix(records[-recent:]), refs)
+    n_words = len(ranker.vectorizer_.word_.vocabulary_)
+    similar = SimilarLetters().fit(text_block[-recent:, :n_words], refs)
     with_text = [
         r for r in rows if isinstance(r.get("resolution_text"), str) and r["resolution_text"].strip()
     ]
     drafter = ResolutionDrafter().fit(with_text, {sid: p.name for sid, p in staff.people.items()})
-    authors = _author_model(labelled[-params["max_rows"] :], ranker)
+    authors = _author_model(labelled[-n_ranked:], text_block, ranker)
     deadline_rules, deadline_rates = learn_with_hit_rates(rows)
     bundle = Bundle(
         ranker=ranker,
@@ -87,14 +91,15 @@ def fit_bundle(
     return bundle, baseline
 
 
-def _author_model(rows: list[dict], ranker: ExecutorRanker) -> AuthorModel | None:
+def _author_model(rows: list[dict], text_block: Any, ranker: ExecutorRanker) -> AuthorModel | None:
     """Resolution author from the letter, on the ranker's vectors without the author's own tokens."""
-    rows = [r for r in rows if _clean_id(r.get("resolution_author_id"))]
-    if len(rows) < 10:
+    keep = [i for i, r in enumerate(rows) if _clean_id(r.get("resolution_author_id"))]
+    if len(keep) < 10:
         return None
-    records = [{**record_from_row(r), "author_id": None} for r in rows]
+    records = [{**record_from_row(rows[i]), "author_id": None} for i in keep]
     return AuthorModel().fit(
-        ranker.vectorizer_.transform(records), [_clean_id(r["resolution_author_id"]) for r in rows]
+        ranker.vectorizer_.with_fields(text_block[keep], records),
+        [_clean_id(rows[i]["resolution_author_id"]) for i in keep],
     )
 
 
