@@ -76,20 +76,46 @@ def run(results_dir: Path) -> dict:
         env,
     )
     manifest = json.loads((bundle_dir / "manifest.json").read_text("utf-8"))
+    world_file = cache / "world.json"
+    world = json.loads(world_file.read_text("utf-8")) if world_file.is_file() else {}
     result = {
+        "world": str(cache),
+        "world_seed": world.get("seed"),
         "register_rows": manifest["train_rows"] + manifest["test_rows"],
         "train_rows": manifest["train_rows"],
         "train_seconds_models": manifest["train_seconds"],
         "train_wall_seconds_with_evaluation": round(wall, 1),
         "peak_rss_mb": round(peak_mb, 1),
         "bundle_mb": round(manifest["bundle_bytes"] / 1e6, 1),
-        "executor_top1": manifest["metrics"].get("executor_top1"),
-        "executor_top3": manifest["metrics"].get("executor_top3"),
+        "train_seconds_by_part": manifest.get("train_seconds_by_part"),
+        "evaluate_seconds": manifest.get("evaluate_seconds"),
+        **{
+            name: manifest["metrics"].get(name)
+            for name in (
+                "executor_top1",
+                "executor_top3",
+                "oracle_top1",
+                "baseline_executor_top1",
+                "baseline_executor_top3",
+                "author_accuracy",
+                "resolution_template",
+                "resolution_full",
+                "resolution_template_given_truth",
+                "resolution_full_given_truth",
+                "resolution_template_true_executors",
+                "resolution_template_true_deadline",
+                "resolution_template_true_author",
+                "resolution_confidence_ece",
+                "deadline_accuracy",
+            )
+        },
         "cpu_count": os.cpu_count(),
         **_latency(bundle_dir, cache),
     }
     print(f"{'measure':<38}{'value':>12}")
     for key, value in result.items():
+        if isinstance(value, float):
+            value = round(value, 3)
         print(f"{key:<38}{value!s:>12}")
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "training.json").write_text(json.dumps(result, indent=2), "utf-8")

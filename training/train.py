@@ -51,8 +51,17 @@ def fit_bundle(
     records = [record_from_row(r) for r in labelled]
     y = [_clean_id(r["executor_id"]) for r in labelled]
     dates = [r["reg_date"] for r in labelled]
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = round(now - clock, 1)
+        clock = now
 
     ranker = ExecutorRanker(**params).fit(records, y, dates)
+    lap("executor_ranker")
     # the text columns of the ranker's rows (the newest max_rows), analysed once and reused below
     text_block = ranker.__dict__.pop("train_text_block")
     n_ranked = text_block.shape[0]
@@ -69,25 +78,36 @@ def fit_bundle(
     ]
     n_words = len(ranker.vectorizer_.word_.vocabulary_)
     similar = SimilarLetters().fit(text_block[-recent:, :n_words], refs)
+    lap("staff_coexecutors_similar")
     with_text = [
         r for r in rows if isinstance(r.get("resolution_text"), str) and r["resolution_text"].strip()
     ]
-    drafter = ResolutionDrafter().fit(with_text, {sid: p.name for sid, p in staff.people.items()})
+    # an author's current wording: the newest letters, as many as the ranker learns from
+    drafter = ResolutionDrafter().fit(
+        with_text[-params["max_rows"] :], {sid: p.name for sid, p in staff.people.items()}
+    )
+    lap("resolution_drafter")
     authors = _author_model(labelled[-n_ranked:], text_block, ranker)
+    lap("author_model")
     deadline_rules, deadline_rates = learn_with_hit_rates(rows)
+    lap("deadline_rules")
+    cards = _card_models(train) if card_models else {}
+    lap("card_models")
     bundle = Bundle(
         ranker=ranker,
         staff=staff,
         coexecutors=coexecutors,
         similar=similar,
         drafter=drafter,
-        card_models=_card_models(train) if card_models else {},
+        card_models=cards,
         abstain_threshold=ranker.abstain_threshold(0.9),
         deadline_rules=deadline_rules.to_dict(),
         authors=authors,
         deadline_hit_rates=deadline_rates,
     )
     baseline = BaselineExecutor().fit(records[-params["max_rows"] :], y[-params["max_rows"] :])
+    lap("baseline")
+    bundle.manifest = {"train_seconds_by_part": seconds}
     return bundle, baseline
 
 
@@ -128,12 +148,15 @@ def train_register(
     train, test = time_split(frame, test_fraction)
     bundle, baseline = fit_bundle(register, train, params, card_models)
     train_seconds = time.perf_counter() - started
+    started_eval = time.perf_counter()
     report = evaluate_frame(bundle, test, baseline) if len(test) else {"n_test": 0}
+    evaluate_seconds = time.perf_counter() - started_eval
     if register.world and "oracle_top1" in register.world:
         report["oracle_top1"] = register.world["oracle_top1"]
     created = datetime.now(UTC)
     digest = data_hash(train)
     bundle.manifest = {
+        **bundle.manifest,
         "version": f"{created:%Y%m%d-%H%M%S}-{digest[:8]}",
         "created": created.isoformat(timespec="seconds"),
         "data_hash": digest,
@@ -145,6 +168,7 @@ def train_register(
         "test_start": str(test["reg_date"].iloc[0]) if len(test) else None,
         "params": {**DEFAULT_PARAMS, **(params or {})},
         "train_seconds": round(train_seconds, 1),
+        "evaluate_seconds": round(evaluate_seconds, 1),
         "metrics": {k: v for k, v in report.items() if isinstance(v, int | float) and v is not None},
         "libraries": library_versions(),
         "abstain_threshold": bundle.abstain_threshold,
