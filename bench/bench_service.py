@@ -3,6 +3,7 @@
 Starts the real server (uvicorn subprocess, 127.0.0.1, a free port, a temporary DOCKET_HOME). Uses the demo
 models when `make run` has created them under var/ (the figures say which model version served).
 Environment: DOCKET_BENCH_LOAD_S (default 60), DOCKET_BENCH_TEXTS (200), DOCKET_BENCH_SCANS (6);
+DOCKET_BENCH_DEMO_HOME (default var/): the DOCKET_HOME whose demo models and data to serve with;
 DOCKET_DATABASE_URL (a PostgreSQL URL) measures the service on that database instead of SQLite.
 
 A text request's time is split with the service's Server-Timing header: `pipeline` (process_stored's wall
@@ -118,8 +119,9 @@ def run(results_dir: Path) -> dict:
     home = Path(tempfile.mkdtemp(prefix="docket-bench-service-"))
     port = free_port()
     env = {**os.environ, "DOCKET_HOME": str(home), "DOCKET_WORKERS": "2", "OMP_THREAD_LIMIT": "1"}
-    if (ROOT / "var" / "models" / "current").is_file():
-        env.update(DOCKET_MODELS_DIR=str(ROOT / "var" / "models"), DOCKET_DATA_DIR=str(ROOT / "var" / "data"))
+    demo = Path(os.environ.get("DOCKET_BENCH_DEMO_HOME") or ROOT / "var")
+    if (demo / "models" / "current").is_file():
+        env.update(DOCKET_MODELS_DIR=str(demo / "models"), DOCKET_DATA_DIR=str(demo / "data"))
     cli = [sys.executable, "-m", "docket.cli"]
     subprocess.run([*cli, "tenant", "create", "bench"], env=env, check=True, capture_output=True)
     key = subprocess.run(
