@@ -190,6 +190,11 @@ def test_postal_address_label_after_a_reply_address_holding_an_e_mail():
     assert found.value == "454000, г. Челябинск, ул. Кирова, д. 5, кв. 7"
     assert form[found.start : found.end] == found.value
     assert address("Адрес для ответа: ivanova.a@mail.ru\nСуть обращения: свет") is None
+    # a feedback platform's printout: a bare «Адрес:» label at the start of a line
+    printout = (
+        "Автор: Иванова Анна Сергеевна\nАдрес: 454000, г. Челябинск, ул. Кирова, д. 5, кв. 7\nОписание:\n"
+    )
+    assert address(printout).value == "454000, г. Челябинск, ул. Кирова, д. 5, кв. 7"
 
 
 def test_declined_names_are_normalised_to_the_nominative():
