@@ -66,6 +66,7 @@ def train_demo(world: Path) -> Iterator[str]:
 
 
 def ensure_demo(force: bool = False) -> Iterator[str]:
+    from docket.errors import IncompatibleModel
     from models.bundle import load_bundle
 
     settings = get_settings()
@@ -80,8 +81,13 @@ def ensure_demo(force: bool = False) -> Iterator[str]:
         yield from generate_world(world, settings.demo_seed, settings.demo_years, settings.demo_per_year)
     else:
         yield f"demo world present: {world}"
-    if force or load_bundle(settings) is None:
+    try:
+        present = None if force else load_bundle(settings)
+    except IncompatibleModel as exc:
+        yield f"promoted models unusable ({exc}): retraining"
+        present = None
+    if present is None:
         yield "training the demo models…"
         yield from train_demo(world)
     else:
-        yield f"models present: {load_bundle(settings).version}"
+        yield f"models present: {present.version}"

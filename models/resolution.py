@@ -254,8 +254,11 @@ class ResolutionDrafter(BaseEstimator):
             options = self.templates_.get(key)
             if not options:
                 continue
-            *top, (_, total) = options
-            if total < self.min_group and key[0] != "a*":
+            if options[-1][0] == "":
+                *top, (_, total) = options
+            else:  # a bundle trained before the group totals were kept
+                top, total = options, sum(c for _, c in options)
+            if total < getattr(self, "min_group", 1) and key[0] != "a*":
                 continue
             if top[0][1] >= self.min_count and top[0][0] not in seen:
                 seen.add(top[0][0])
