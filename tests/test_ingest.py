@@ -302,3 +302,67 @@ def test_cleaning_a_poor_copy_keeps_the_letters_and_drops_grain_shadow_and_strea
     assert ink[original].mean() > 0.85  # the letters survive
     assert ink[~letters].mean() < 0.002  # grain, shadow and streak outside the letters are gone
     assert ink[streak : streak + 2][~letters[streak : streak + 2]].mean() < 0.01
+
+
+_PASSPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<x:communication xmlns:x="http://www.infpres.com/IEDMS" x:version="2.7">
+  <x:header x:type="Документ" x:uid="1" x:created="2025-03-12T10:00:00+03:00">
+    <x:source x:uid="2"><x:organization>Министерство образования Калужской области</x:organization></x:source>
+  </x:header>
+  <x:document x:uid="3">
+    <x:kind>Письмо</x:kind>
+    <x:num><x:number>45-17/3</x:number><x:date>2025-03-12</x:date></x:num>
+    <x:signatories><x:signatory><x:person><x:post>Министр</x:post><x:name>Иванов А.А.</x:name></x:person>
+    </x:signatory></x:signatories>
+    <x:addressees><x:addressee><x:organization>Администрация г. Обнинска</x:organization>
+    <x:person>Петров И.С.</x:person></x:addressee></x:addressees>
+    <x:pages>1</x:pages>
+    <x:annotation>О ремонте   школы</x:annotation>
+    <x:files><x:file x:localName="{name}" x:type="Основной документ"/></x:files>
+  </x:document>
+</x:communication>"""
+
+
+def _medo(passport: str, name: str = "a1b2.pdf") -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("passport.xml", passport.replace("{name}", name).encode("utf-8"))
+        zf.writestr(name, text_pdf())
+        zf.writestr(name + ".sig", b"0\x82\x01\x00detached signature")
+    return archive.getvalue()
+
+
+def test_medo_container_gives_the_document_text_and_the_passport():
+    document = ingest_bytes(_medo(_PASSPORT), "medo.zip")
+    assert document.text == EXPECTED
+    assert [p.origin for p in document.pages] == ["a1b2.pdf"] and not document.warnings
+    medo = document.metadata["medo"]
+    assert document.metadata["channel"] == "medo"
+    assert medo["sender"] == "Министерство образования Калужской области"
+    assert (medo["number"], medo["date"], medo["subject"]) == ("45-17/3", "2025-03-12", "О ремонте школы")
+    assert medo["signatory"] == {"post": "Министр", "name": "Иванов А.А."}
+    assert medo["addressees"] == [{"organization": "Администрация г. Обнинска", "person": "Петров И.С."}]
+
+
+def test_medo_without_a_file_list_reads_every_member_but_signatures():
+    passport = _PASSPORT.replace(
+        '<x:files><x:file x:localName="{name}" x:type="Основной документ"/></x:files>', ""
+    )
+    document = ingest_bytes(_medo(passport, "doc.pdf"), "medo.zip")
+    assert [p.origin for p in document.pages] == ["doc.pdf"]
+    assert document.metadata["medo"]["number"] == "45-17/3"
+
+
+@pytest.mark.parametrize(
+    "passport",
+    [
+        "<communication><header>unclosed",
+        "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><communication>&a;</communication>",
+        "<envelope><to>x</to></envelope>",
+    ],
+)
+def test_medo_with_a_bad_passport_is_read_as_a_plain_archive(passport):
+    document = ingest_bytes(_medo(passport), "medo.zip")
+    assert "medo" not in document.metadata
+    assert "a1b2.pdf" in [p.origin for p in document.pages]
+    assert any("passport.xml" in w for w in document.warnings)

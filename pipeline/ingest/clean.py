@@ -38,8 +38,9 @@ def page_stats(gray) -> PageStats:
     )
     paper = cv2.dilate(small, np.ones((9, 9), np.uint8))  # removes the (dark) text, keeps the paper
     low, high = np.percentile(paper, [5, 95])
-    level = float(np.median(gray))
-    speckle = float(np.std(gray[gray > level - 10]))
+    sample = gray[::2, ::2]  # every fourth pixel: the same statistics at a quarter of the cost
+    level = float(np.median(sample))
+    speckle = float(np.std(sample[sample > level - 10]))
     return PageStats(level, float(high - low), speckle)
 
 

@@ -49,10 +49,7 @@ def extract(data: bytes, file_name: str | None, ctx: Context, first_number: int 
 
         return Extracted(kind, extract_docx(data, ctx, first_number))
     if kind == sniff.ZIP:
-        from pipeline.ingest.archive import extract_zip
-
-        pages, warnings = extract_zip(data, ctx, first_number)
-        return Extracted(kind, pages, {}, warnings)
+        return _extract_archive(data, ctx, first_number)
     if kind is not None:
         raise UnsupportedFormat(f"unsupported file type: {kind} ({file_name or 'unnamed'})")
     check_binary(data)
@@ -60,6 +57,27 @@ def extract(data: bytes, file_name: str | None, ctx: Context, first_number: int 
     check_readable(text)
     ctx.add_pages(1)
     return Extracted(sniff.TEXT, [text_page(text, first_number)])
+
+
+def _extract_archive(data: bytes, ctx: Context, first_number: int) -> Extracted:
+    """A ZIP: a МЭДО container when it holds an xdms passport, else an archive of documents."""
+    from docket.errors import CorruptDocument
+    from pipeline.ingest.archive import extract_zip, open_zip, read_member
+    from pipeline.ingest.medo import extract_medo, parse_passport, passport_member
+
+    notes: list[str] = []
+    with open_zip(data) as archive:
+        member = passport_member(archive)
+        if member is not None:
+            try:
+                passport = parse_passport(read_member(archive, member, ctx))
+            except CorruptDocument as exc:
+                notes.append(f"{member.filename}: {exc.message}; read as a plain archive")
+            else:
+                pages, warnings = extract_medo(archive, passport, ctx, first_number)
+                return Extracted(sniff.ZIP, pages, {"medo": passport, "channel": "medo"}, warnings)
+    pages, warnings = extract_zip(data, ctx, first_number)
+    return Extracted(sniff.ZIP, pages, {}, notes + warnings)
 
 
 def extract_nested(

@@ -19,6 +19,9 @@ MIN_SKEW_DEG = 0.3
 DEFAULT_DPI = 300  # an image that does not say its resolution
 MAX_SKEW_DEG = 6.0
 WEAK_CONFIDENCE = 55.0  # mean word confidence (0-100) below which the page may be rotated
+OSD_UPRIGHT = 2.0  # OSD orientation confidence at which "upright" is believed
+OSD_SIDEWAYS = 1.0  # ... at which a turn by 90° is tried (the reading's score decides)
+OSD_SURE = 5.0  # ... at which "upside down" is believed without checking a band
 
 
 @dataclass
@@ -176,7 +179,8 @@ def _score(words: list[OcrWord]) -> float:
     return _mean_conf(words) * len(words)
 
 
-def _osd_rotation(path: str, task: OcrTask) -> int:
+def _orientation(path: str, task: OcrTask) -> tuple[int, float]:
+    """Tesseract OSD: the clockwise turn that makes the page upright, and how sure it is."""
     import pytesseract
 
     try:
@@ -184,10 +188,32 @@ def _osd_rotation(path: str, task: OcrTask) -> int:
             path, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=_remaining(task)
         )
     except pytesseract.TesseractError:
-        return 0  # too few characters to tell
+        return 0, 0.0  # too few characters to tell
     except RuntimeError as exc:
         raise LimitExceeded("the time budget ran out during OCR") from exc
-    return int(osd.get("rotate", 0)) % 360 if float(osd.get("orientation_conf", 0)) > 1.0 else 0
+    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0))
+
+
+def _reads_better_turned(image, words: list[OcrWord], task: OcrTask, stem: str) -> bool:
+    """Whether the middle half of the page's lines reads better upside down.
+
+    Checks a band instead of the page: on a weak page that is upright (a poor fax) this costs a
+    fraction of a second read. A band turned by 180° is the same band of the turned page.
+    """
+    import cv2
+
+    centres = sorted((w.bbox[1] + w.bbox[3]) / 2 for w in words)
+    if len(centres) < 4:
+        top, bottom = image.shape[0] // 4, 3 * image.shape[0] // 4
+    else:
+        top, bottom = int(centres[len(centres) // 4]), int(centres[3 * len(centres) // 4]) + 1
+    if bottom - top < 50:
+        return False
+    band = f"{stem}-band.pgm"
+    _write(band, cv2.rotate(image[top:bottom], cv2.ROTATE_180))
+    turned, _, _ = _tesseract(band, task, False)
+    inside = [w for w in words if top <= (w.bbox[1] + w.bbox[3]) / 2 < bottom]
+    return _score(turned) > _score(inside)
 
 
 def ocr_page(task: OcrTask) -> OcrResult:
@@ -200,13 +226,21 @@ def ocr_page(task: OcrTask) -> OcrResult:
         path, gray = _render_pdf_page(task)
         full = True
     else:
-        # Skew and paper checks work on a small copy: decode at half size (much faster for JPEG).
-        path, gray, full = task.path, cv2.imread(task.path, cv2.IMREAD_REDUCED_GRAYSCALE_2), False
+        # A JPEG decodes at half size for the checks (cheap in the DCT) and whole only when it must be
+        # corrected; other formats cost a whole decode either way, so it is done once.
+        path, full = task.path, not task.path.lower().endswith((".jpg", ".jpeg"))
+        gray = cv2.imread(path, cv2.IMREAD_GRAYSCALE if full else cv2.IMREAD_REDUCED_GRAYSCALE_2)
     if gray is None:
         raise CorruptDocument("the page image cannot be decoded")
+    # Paper statistics of received images are taken at half size, as they were tuned.
+    small = (
+        cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        if full and task.pdf_page is None
+        else gray
+    )
     result = OcrResult(dpi=task.dpi)
-    result.adaptive = task.bilevel or needs_binarisation(gray)
-    result.skew = skew_angle(gray)
+    result.adaptive = task.bilevel or needs_binarisation(small)
+    result.skew = skew_angle(small)
     stem = Path(task.workdir) / f"{Path(path).stem}-{os.getpid()}-{time.monotonic_ns()}"
 
     def full_image():
@@ -231,8 +265,13 @@ def ocr_page(task: OcrTask) -> OcrResult:
         if _score(second) > _score(words):
             words, sauvola = second, True
     if _weak(words) or _sideways(words):
-        # OSD misses some turned pages on noisy paper; upside down is the usual scanning mistake.
-        rotation = _osd_rotation(path, task) or (180 if _weak(words) else 0)
+        # OSD misses some turned pages on noisy paper and calls some poor upright faxes upside down;
+        # upside down is the usual scanning mistake, so a weak page is checked for it on a band.
+        rotation, sure = _orientation(path, task)
+        believed = {0: OSD_UPRIGHT, 90: OSD_SIDEWAYS, 180: OSD_SURE, 270: OSD_SIDEWAYS}
+        if sure < believed.get(rotation, OSD_SURE):
+            turned = _weak(words) and _reads_better_turned(full_image(), words, task, str(stem))
+            rotation = 180 if turned else 0
         if rotation:
             turned_path = f"{stem}-rotated.pgm"
             _write(turned_path, _rotate(full_image(), rotation))

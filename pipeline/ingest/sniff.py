@@ -42,12 +42,12 @@ def sniff(data: bytes) -> str | None:
     import filetype
 
     head = data[:1024]
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data)  # before the PDF search: an uncompressed member may be a PDF
     if b"%PDF-" in head:
         return PDF
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "application/x-ole-storage (legacy .doc/.xls; save it as DOCX or PDF)"
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(data)
     kind = filetype.guess(data[:8192])
     if kind is not None:
         if kind.mime in IMAGES:
