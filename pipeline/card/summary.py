@@ -156,11 +156,17 @@ def about_phrase(text: str) -> Found | None:
     return Found(_cut(value), match.start("x"), match.end("x"), "about_phrase")
 
 
-def appeal_summary(text: str) -> Found | None:
-    """«О …» from the subject the appeal names, else «По вопросу …» from a request that says what it is."""
+def appeal_summary(text: str, requests: bool = True) -> Found | None:
+    """«О …» from the subject the appeal names, else «По вопросу …» from a request that says what it is
+    (unless `requests` is False: the card tries the topic model's rubric before a request)."""
     found = topic_phrase(text) or about_phrase(text)
     if found is not None:
         return found
+    return request_summary(text) if requests else subject_label(text)
+
+
+def request_summary(text: str) -> Found | None:
+    """«По вопросу: …» from the first request that is not a closing formula, else a «Тема:» label."""
     asks = [m for start in (header_end(text), 0) for m in _ASK.finditer(text, start)]
     match = next((m for m in asks if not _GENERIC_ASK.match(m.group("ask"))), None)
     if match:
@@ -174,16 +180,20 @@ def appeal_summary(text: str) -> Found | None:
             offset + len(match.group(0)),
             "request_phrase",
         )
+    return subject_label(text)
+
+
+def subject_label(text: str) -> Found | None:
     label = _SUBJECT_LABEL.search(text)
     if label and len(label.group("s").strip()) > 3 and not _no_subject(label.group("s")):
         return Found(_cut(label.group("s")), label.start("s"), label.end("s"), "subject_label")
     return None
 
 
-def summary(text: str, is_appeal: bool) -> Found | None:
+def summary(text: str, is_appeal: bool, requests: bool = True) -> Found | None:
     if is_appeal:
-        return appeal_summary(text) or subject_line(text)
-    return subject_line(text) or line_before_greeting(text) or appeal_summary(text)
+        return appeal_summary(text, requests) or subject_line(text)
+    return subject_line(text) or line_before_greeting(text) or appeal_summary(text, requests)
 
 
 def topic_summary(topic: Found | None) -> Found | None:
