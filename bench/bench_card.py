@@ -48,11 +48,12 @@ def run(results_dir: Path) -> dict:
     world = _world(results_dir)
     bundle = None
     if world is not None:
-        started = time.perf_counter()
-        older, _ = split_by_time(load_register(world))
+        older, newer = split_by_time(load_register(world))
+        started, cpu = time.perf_counter(), time.process_time()
         models = fit_card_models(older)
         bundle = SimpleNamespace(card_models=models)
-        fit_s = time.perf_counter() - started
+        fit_s, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
+        latency = _card_latency(world, newer, bundle)
         started = time.perf_counter()
         generated = evaluate_cards(world, bundle=bundle, max_texts=1000)
         eval_s = time.perf_counter() - started
@@ -60,6 +61,7 @@ def run(results_dir: Path) -> dict:
         out.update(
             {
                 "world": str(world),
+                "world_parameters": _world_parameters(world),
                 "field_accuracy_generated": generated["text"]["overall"],
                 "field_accuracy_generated_files": files.get("overall"),
                 "per_field_generated": generated["text"]["per_field"],
@@ -71,7 +73,10 @@ def run(results_dir: Path) -> dict:
                 "n": generated["text"]["n"],
                 "n_files": files.get("n"),
                 "since": generated["since"],
+                "n_fit_rows": len(older),
                 "fit_seconds": round(fit_s, 1),
+                "fit_cpu_seconds": round(fit_cpu, 1),
+                **latency,
                 "eval_seconds": round(eval_s, 1),
             }
         )
@@ -88,6 +93,47 @@ def run(results_dir: Path) -> dict:
     _print_table(out)
     (results_dir / "card.json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
+
+
+def _world_parameters(world: Path) -> dict | None:
+    """The generator's parameters (seed, years, letters per year) from the world's world.json."""
+    try:
+        return json.loads((world / "world.json").read_text(encoding="utf-8")).get("parameters")
+    except (OSError, ValueError):
+        return None
+
+
+def _card_latency(world: Path, newer, bundle, n: int = 200) -> dict:
+    """The card stage on held-out register texts with the directory and the fitted models: wall-clock
+    percentiles (the machine is shared, so CPU time per letter is given too)."""
+    from pipeline.card import extract_card
+    from pipeline.ingest import ingest_text
+    from training.card_eval import _resources
+
+    resources = _resources(world, bundle)
+    texts = [str(t) for t in newer["text"].dropna().tolist()[:: max(1, len(newer) // n)][:n]]
+    for text in texts[:5]:  # warm-up: lazy imports, pymorphy, the directory's token index
+        extract_card(ingest_text(text), resources)
+    walls, cpus = [], []
+    for text in texts:
+        document = ingest_text(text)
+        started, cpu = time.perf_counter(), time.process_time()
+        extract_card(document, resources)
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    walls.sort()
+    cpus.sort()
+
+    def pct(values: list[float], q: float) -> float:
+        return round(values[min(len(values) - 1, int(q * len(values)))], 1)
+
+    return {
+        "card_ms_p50": pct(walls, 0.5),
+        "card_ms_p95": pct(walls, 0.95),
+        "card_cpu_ms_p50": pct(cpus, 0.5),
+        "card_cpu_ms_p95": pct(cpus, 0.95),
+        "n_latency": len(texts),
+    }
 
 
 def _print_table(out: dict) -> None:
@@ -108,6 +154,16 @@ def _print_table(out: dict) -> None:
         out.get("field_accuracy_generated_files"),
         out.get("field_accuracy_realworld"),
     ]
+    for key in (
+        "n_fit_rows",
+        "fit_seconds",
+        "fit_cpu_seconds",
+        "card_ms_p50",
+        "card_ms_p95",
+        "card_cpu_ms_p95",
+    ):
+        if out.get(key) is not None:
+            print(f"{key:<20}{out[key]:>16}")
     print(
         f"{'OVERALL':<20}"
         + "".join(
