@@ -77,6 +77,10 @@ def test_evaluate_json_has_the_agreed_keys_and_refuses_training_rows(trained):
         assert key in report
     assert report["oracle_top1"] == 0.97 and report["n_test"] > 100
     assert report["executor_top1"] > 0.85 and report["resolution_template"] > 0.8
+    # the chain decomposed: each input from the register in turn never does worse than all predicted
+    for given in ("true_executors", "true_deadline", "true_author", "given_truth"):
+        assert report[f"resolution_template_{given}"] >= report["resolution_template"] - 0.02
+    assert 0 <= report["resolution_confidence_ece"] <= 1 and 0 < report["author_accuracy"] <= 1
     assert all(Path(p).is_file() for p in report["plots"])
     refused = docket(
         "evaluate",
