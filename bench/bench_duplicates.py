@@ -35,7 +35,7 @@ QUERIES_FOR_LATENCY = 300
 PIPELINE_CARD_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_CARD_QUERIES", "600"))
 PIPELINE_CARD_EVERY = 3
 RENDERED_QUERIES = int(os.environ.get("DOCKET_BENCH_DUP_RENDERED", "80"))
-SEED = 11  # not the world the thresholds were developed on (seed 5)
+SEED = 13  # unseen while developing: thresholds on seed 5, this session's caps and profiles on seed 11
 
 
 def _rss_mb() -> float:

@@ -13,7 +13,9 @@ NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
 MAX_CANDIDATES = 200
 RECENT_SAME_TOPIC = 30
-MAX_LSH = 100  # unkeyed candidates verified, the closest by their sketches first
+MAX_LSH = (
+    50  # unkeyed candidates verified, the closest by their sketches first (30 lost no hit on 3,400 queries)
+)
 MAX_BANDED = 2000  # LSH candidates whose sketches are compared, those sharing most bands first
 _SEED = 7
 
