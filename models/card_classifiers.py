@@ -162,9 +162,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         intercept = np.asarray(svm.intercept_, dtype=np.float64)
         if len(self.classes_) == 2:  # one margin for the second class; the first gets its negation
             coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-        margins = np.asarray(features[calibration] @ coef.T) + intercept
+        # (features x classes) in C order: scipy copies a transposed view on every sparse product
+        weights = np.ascontiguousarray(coef.T)
+        margins = np.asarray(features[calibration] @ weights) + intercept
         a, b = _platt(margins, y[calibration][:, None] == self.classes_[None, :])
-        self.platt_ = (coef, intercept, a, b)
+        self.platt_ = (weights, intercept, a, b)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -184,8 +186,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             svm, a, b = platt
             margins = svm.decision_function(features)
         else:
-            coef, intercept, a, b = platt
-            margins = np.asarray(features @ coef.T) + intercept
+            weights, intercept, a, b = platt
+            if weights.shape[0] == len(self.classes_) and weights.shape[1] != len(self.classes_):
+                weights = weights.T  # stored classes x features by an earlier version
+            margins = np.asarray(features @ weights) + intercept
         proba = expit(-(a * margins + b))
         total = proba.sum(axis=1, keepdims=True)
         uniform = np.full_like(proba, 1.0 / proba.shape[1])
