@@ -21,17 +21,31 @@ log = logging.getLogger("docket.service")
 def store_verification(
     session: Session, document: StoredDocument, verification: VerificationIn
 ) -> Verification:
-    body = verification.model_dump(mode="json")
-    row = session.get(Verification, document.id)
-    if row is None:
-        row = Verification(
-            document_id=document.id, tenant_id=document.tenant_id, body=body, verified_at=utcnow()
-        )
-        session.add(row)
+    """Insert or replace the document's verification in one statement (INSERT … ON CONFLICT), so an EDMS
+    retrying or a clerk saving twice at once never collides on the key."""
+    values = {
+        "document_id": document.id,
+        "tenant_id": document.tenant_id,
+        "body": verification.model_dump(mode="json"),
+        "verified_at": utcnow(),
+        "indexed": 0,
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        row.body, row.verified_at, row.indexed = body, utcnow(), 0
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(Verification).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Verification.document_id],
+        set_={name: statement.excluded[name] for name in ("body", "verified_at", "indexed")},
+    )
+    session.execute(statement)
     session.commit()
-    return row
+    return session.scalars(
+        select(Verification)
+        .where(Verification.document_id == document.id)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def document_text(session: Session, document: StoredDocument) -> str | None:

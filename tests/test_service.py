@@ -882,3 +882,20 @@ def test_concurrent_retries_with_one_idempotency_key_store_one_document(client, 
         assert session.query(StoredDocument).filter_by(tenant_id=tenant_id).count() == 1
     stored = app.state.settings.home / "documents" / str(tenant_id)
     assert [path.name for path in stored.iterdir()] == [answers[0].headers["Docket-Document-Id"]]
+
+
+def test_verifications_sent_at_once_for_one_document_all_succeed(client, key, app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.db import Verification
+
+    document_id = client.post("/v1/documents", json={"text": LETTER}, headers=auth(key)).headers[
+        "Docket-Document-Id"
+    ]
+    pages = [{"page_count": n} for n in range(1, 7)]
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda card: _verify(client, key, document_id, card=card), pages))
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers if a.status_code != 201]
+    with app.state.sessions() as session:
+        rows = session.query(Verification).filter_by(document_id=document_id).all()
+    assert len(rows) == 1 and rows[0].body["card"] in pages

@@ -29,6 +29,7 @@ from test_service import (  # noqa: F401 - fixtures and tests collected again he
     test_tenants_never_see_each_other,
     test_text_answers_synchronously_with_the_suggestion,
     test_verification_is_stored_and_counted_in_quality,
+    test_verifications_sent_at_once_for_one_document_all_succeed,
 )
 from test_service_schema import test_no_server_errors  # noqa: F401 - Schemathesis again, on PostgreSQL
 
