@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 SEED = 7
-RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "80"))
+RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "200"))  # 80 gave 1 fax and 4 heavy scans
 MAX_FILES = int(os.environ.get("DOCKET_BENCH_INGEST_MAX_FILES", "100"))
 REPEAT = int(os.environ.get("DOCKET_BENCH_INGEST_REPEAT", "2"))  # best of N for timings
 CLEAN_NOISE = {"", "0", "0.0", "none", "clean", "no"}
