@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
@@ -369,3 +370,35 @@ def test_sketch_estimate_is_never_below_the_full_signature(monkeypatch):
     estimate = index.similarity(list(range(1, 51)) + [999], query)
     full = (stored == query).mean(axis=1)
     assert (estimate[:50] >= full).all() and estimate[7] == full[7] and estimate[50] == 0.0
+
+
+def test_same_citizen_same_boilerplate_other_section_is_not_a_repeat(index):
+    # a new complaint by the same person, in the same stock phrases, filed under another section of the
+    # classifier: another question, however many words the two letters share
+    stock = (
+        " Я пенсионер, самостоятельно решить этот вопрос не могу. Обращались в администрацию и в управляющую "
+        "компанию, получили отписку. Прошу разобраться и принять меры."
+    )
+    index.add(
+        appeal_record(
+            "stock-1",
+            text="Во дворе дома 5 на улице Ленина третий месяц не вывозят мусор, контейнеры переполнены, "
+            "отходы разносит ветер по детской площадке." + stock,
+        )
+    )
+    other = appeal_record(
+        "stock-2",
+        text="У дома 5 на улице Ленина с осени не горят фонари уличного освещения, вечером на тротуаре "
+        "темно, пожилые жители падают на льду." + stock,
+        reg_date=dt.date(2025, 3, 20),
+        topic_code="0003.0008.0083",
+    )
+    assert "stock-1" not in kinds(index.match(other))
+    # the same question under a neighbouring theme of the same section is still a repeat
+    same = dataclasses.replace(
+        other,
+        text="Пишу повторно. Мусор так и не вывозят: контейнерная площадка у дома 5 переполнена, "
+        "по двору летают пакеты и отходы." + stock,
+    )
+    same.topic_code = "0005.0005.0057"
+    assert kinds(index.match(same)).get("stock-1") == "repeat_appeal"

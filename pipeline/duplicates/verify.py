@@ -231,6 +231,14 @@ def estimated_jaccard(query: Query, row: Any) -> float:
     return np.count_nonzero(stored == query.minhash) / stored.size
 
 
+def _other_section(a: str | None, b: str | None) -> bool:
+    """Both letters carry a topic and they differ in its section (the first two levels of the classifier code):
+    a clerk may file the same question under a neighbouring theme, hardly under another section."""
+    if not a or not b:
+        return False
+    return a.split(".")[:2] != b.split(".")[:2]
+
+
 def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> DuplicateHit | None:
     record = query.record
     same = []
@@ -247,6 +255,8 @@ def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> Duplic
     strong = len(same) >= 2 or not same[0].startswith(("applicant", "address"))
     if record.reg_date is not None and row["reg_date"] is not None and row["reg_date"] > record.reg_date:
         return None  # a repeat appeal follows the earlier one
+    if _other_section(record.topic_code, row["topic_code"]):
+        return None  # the same person on another question: the classifier's section says so before any words
     if candidate_text is None:
         candidate_text = _normalized(row)
     overlap = _overlap(query.words, content_words(candidate_text))
