@@ -162,11 +162,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         intercept = np.asarray(svm.intercept_, dtype=np.float64)
         if len(self.classes_) == 2:  # one margin for the second class; the first gets its negation
             coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
-        # (features x classes) in C order: scipy copies a transposed view on every sparse product
-        weights = np.ascontiguousarray(coef.T)
-        margins = np.asarray(features[calibration] @ weights) + intercept
+        margins = _margins(features[calibration], coef, intercept)
         a, b = _platt(margins, y[calibration][:, None] == self.classes_[None, :])
-        self.platt_ = (weights, intercept, a, b)
+        self.platt_ = (coef, intercept, a, b)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -186,10 +184,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             svm, a, b = platt
             margins = svm.decision_function(features)
         else:
-            weights, intercept, a, b = platt
-            if weights.shape[0] == len(self.classes_) and weights.shape[1] != len(self.classes_):
-                weights = weights.T  # stored classes x features by an earlier version
-            margins = np.asarray(features @ weights) + intercept
+            coef, intercept, a, b = platt
+            if coef.shape[0] != len(self.classes_):  # stored features x classes by an earlier version
+                coef = coef.T
+            margins = _margins(features, coef, intercept)
         proba = expit(-(a * margins + b))
         total = proba.sum(axis=1, keepdims=True)
         uniform = np.full_like(proba, 1.0 / proba.shape[1])
@@ -204,6 +202,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba([text])[0]
         best = int(proba.argmax())
         return str(self.classes_[best]), float(proba[best])
+
+
+def _margins(features, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """The SVM's margins, classes x features weights: for one letter only the weight columns of its few
+    hundred non-zero features are read (scipy's sparse product would copy the transposed weights)."""
+    if features.shape[0] == 1:
+        row = features.tocsr()
+        return (coef[:, row.indices] @ row.data)[None, :] + intercept
+    return np.asarray(features @ coef.T) + intercept
 
 
 def _platt(margins: np.ndarray, truth: np.ndarray, min_positives: int = 50) -> tuple[np.ndarray, np.ndarray]:
