@@ -4,8 +4,8 @@ World: $DOCKET_BENCH_INGEST_WORLD (a directory with rendered/manifest.csv), else
 CLI (`docket generate --seed 7 ...`) into a temp dir. When the generator cannot render, the bench falls
 back to letters it draws itself (recorded as "source": "bench-fixtures" in the JSON).
 
-`cer_clean` covers scans at the generator's lightest noise level ("light": it renders no noise-free
-scans), `cer_noisy` the heavier ones ("heavy", "fax"); `cer_scan_by_noise` has each level, `cer_other`
+`cer_clean` covers noise-free scans and the generator's lightest noise level ("clean", "light"),
+`cer_noisy` the heavier ones ("heavy", "fax"); `cer_scan_by_noise` has each level, `cer_other`
 the e-mails, DOCX and text files. Texts are compared after collapsing whitespace, so line breaks do not count but reading order does: a
 header read line by line across its two columns costs errors. Each scanned page is also read by bare
 `tesseract IMAGE - -l rus+eng` in the same run: `cer_bare_tesseract` is its CER on the same pages.
@@ -35,7 +35,7 @@ RENDER = int(os.environ.get("DOCKET_BENCH_INGEST_RENDER", "200"))  # 80 gave 1 f
 MAX_FILES = int(os.environ.get("DOCKET_BENCH_INGEST_MAX_FILES", "100"))
 REPEAT = int(os.environ.get("DOCKET_BENCH_INGEST_REPEAT", "2"))  # best of N for timings
 CLEAN_NOISE = {"", "0", "0.0", "none", "clean", "no"}
-# The generator renders no noise-free scans; its lightest level counts as clean for `cer_clean`.
+# Noise-free scans and the generator's lightest level count as clean for `cer_clean`.
 CLEAN_SCAN_NOISE = CLEAN_NOISE | {"light"}
 
 
