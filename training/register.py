@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docket.errors import InputError, UnsupportedFormat
+from docket.errors import InputError
+from pipeline.register import find_register, read_table
 
 REQUIRED = ("reg_date", "executor_id")
 TEXT_COLUMNS = ("text", "summary")
-SUFFIXES = (".csv", ".parquet", ".jsonl", ".json", ".xlsx")
 SIDE_TABLES = ("staff", "units", "absences", "assignments")
 
 
@@ -27,42 +27,6 @@ class Register:
     absences: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
     world: dict | None = None
-
-
-def read_table(path: Path) -> Any:
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], sep=None, engine="python"
-            )
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        if suffix in {".jsonl", ".json"}:
-            return pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
-        if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=str)
-    except (OSError, ValueError, ImportError) as exc:
-        raise InputError(
-            f"cannot read {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - parser errors of several libraries
-        raise InputError(f"cannot read {path}: {type(exc).__name__}: {exc}") from None
-    raise UnsupportedFormat(f"{path}: unsupported register format (use {', '.join(SUFFIXES)})")
-
-
-def find_register(path: Path) -> Path:
-    if not path.exists():
-        raise InputError(f"register not found: {path}")
-    if path.is_file():
-        return path
-    for suffix in SUFFIXES:
-        candidates = sorted(path.glob(f"register*{suffix}"))
-        if candidates:
-            return candidates[0]
-    raise InputError(f"{path} is a directory without a register file (register.csv/.parquet/.jsonl/.xlsx)")
 
 
 def read_mapping(path: Path | None) -> dict[str, str]:

@@ -57,9 +57,9 @@ def load_index(settings: Any) -> DuplicateIndex | None:
     register = getattr(settings, "register_path", None)
     if not register:
         return None
-    from pipeline.duplicates.register import register_file
+    from pipeline.register import find_register
 
-    source = register_file(Path(register))
+    source = find_register(Path(register))
     stat = source.stat()
     stamp = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     cache_dir = Path(settings.home) / "cache"

@@ -7,38 +7,13 @@ from typing import Any
 
 from docket.errors import InputError
 from pipeline.duplicates.records import IndexRecord, to_date
-
-_SUFFIXES = (".parquet", ".csv", ".jsonl")
-
-
-def register_file(path: Path) -> Path:
-    """The register file itself: `path`, or the register.* inside a world directory."""
-    if path.is_dir():
-        for suffix in _SUFFIXES:
-            candidate = path / f"register{suffix}"
-            if candidate.exists():
-                return candidate
-        raise InputError(f"no register.parquet/.csv/.jsonl in {path}")
-    if not path.exists():
-        raise InputError(f"register not found: {path}")
-    if path.suffix not in _SUFFIXES:
-        raise InputError(f"unsupported register format {path.suffix!r}: use .parquet, .csv or .jsonl")
-    return path
+from pipeline.register import find_register, read_table
 
 
 def read_register(path: Path) -> Any:
-    import pandas as pd
-
-    source = register_file(path)
-    try:
-        if source.suffix == ".parquet":
-            frame = pd.read_parquet(source)
-        elif source.suffix == ".csv":
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_json(source, lines=True, dtype=False)
-    except Exception as exc:  # pandas raises many types for a damaged file
-        raise InputError(f"cannot read register {source.name}: {exc}") from None
+    """The register under `path` (a file or a world directory) with the columns the index needs."""
+    source = find_register(path)
+    frame = read_table(source)
     missing = {"doc_id", "text"} - set(frame.columns)
     if missing:
         raise InputError(f"register {source.name} lacks columns: {', '.join(sorted(missing))}")
