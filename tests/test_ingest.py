@@ -366,3 +366,28 @@ def test_medo_with_a_bad_passport_is_read_as_a_plain_archive(passport):
     assert "medo" not in document.metadata
     assert "a1b2.pdf" in [p.origin for p in document.pages]
     assert any("passport.xml" in w for w in document.warnings)
+
+
+def test_cleaning_a_nearly_blank_grainy_page_keeps_its_line_and_drops_the_grain():
+    import cv2
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+    from test_ingest_fixtures import FONT
+
+    from pipeline.ingest.clean import clean_page
+
+    image = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi, one line at the top (a letter's last page)
+    ImageDraw.Draw(image).text(
+        (100, 100),
+        "Исп. Петрова А.С., тел. 8 (351) 263-45-12",
+        font=ImageFont.truetype(str(FONT), 23),
+        fill=0,
+    )
+    text = np.asarray(image) < 128
+    pixels = (
+        np.asarray(image).astype(np.float32) * 0.4 + 100 + np.random.default_rng(3).normal(0, 25, text.shape)
+    )
+    cleaned = clean_page(np.clip(pixels, 0, 255).astype(np.uint8), 150)
+    ink = cleaned == 0
+    assert ink[text].mean() > 0.8
+    assert ink[~cv2.dilate(text.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)].mean() < 0.002

@@ -13,6 +13,7 @@ UNEVEN_BACKGROUND = 45  # grey levels between light and dark paper: normalise th
 GREY_PAPER = 200  # median grey level below which the paper itself is grey (a poor copy, a fax)
 SPECKLE = 4.0  # standard deviation of the paper's grey level: noise that Otsu turns into specks
 FAX_BLUR = 1.5  # Gaussian sigma at 200 dpi for 1-bit pages: joins fax dots and broken strokes
+MAX_INK = 0.25  # share of a page in ink above which the threshold split the paper, not the text
 SPECK_AREA = 0.3  # ink blobs smaller than this share of a full stop's area are noise
 RULE_INCHES = 0.8  # horizontal ink runs longer than this are ruled lines or fax streaks, not letters
 RULE_THICKNESS = 1 / 30  # inches: a rule or streak is thinner than this, a run of text taller
@@ -101,6 +102,13 @@ def clean_page(gray, dpi: int, stats: PageStats | None = None, bilevel: bool = F
     background = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
     smooth = cv2.divide(smooth, background, scale=255)
     _, ink = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if cv2.countNonZero(ink) > MAX_INK * ink.size:
+        # A nearly blank page has no two classes for Otsu to split: it splits the grain. Ink is
+        # then what is darker than the paper by far more than the grain (robust spread, MAD).
+        sample = smooth[::4, ::4].astype(np.float32)
+        level = float(np.median(sample))
+        spread = 1.4826 * float(np.median(np.abs(sample - level)))
+        _, ink = cv2.threshold(smooth, level - max(6 * spread, 30), 255, cv2.THRESH_BINARY_INV)
     if stats.speckle > SPECKLE:  # grain; on clean or faxed paper small blobs are broken letters
         ink = _remove_specks(ink, dpi)
     ink = _remove_rules(ink, dpi)
