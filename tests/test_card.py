@@ -230,6 +230,7 @@ def test_email_with_metadata_brings_channel_and_sender():
     card = extract_card(document, Resources()).model_dump(mode="json")
     assert value(card, "channel") == "email"
     assert card["channel"]["source"] == "metadata"
+    assert card["channel"]["needs_review"] is False
     applicant = value(card, "applicant")
     assert applicant["email"] == "chistyakova.v34@gmail.com"
     assert applicant["full_name"] == "Чистякова Валерия"
@@ -244,7 +245,9 @@ def test_empty_and_bodyless_documents_give_nulls_not_guesses():
 def test_caller_channel_metadata_wins():
     card = card_of("Письмо без признаков канала.\n", channel="medo")
     assert value(card, "channel") == "medo"
-    assert card["channel"]["confidence"] == pytest.approx(card["channel"]["confidence"])
+    assert card["channel"]["source"] == "metadata"
+    assert card["channel"]["confidence"] == 1.0
+    assert card["channel"]["needs_review"] is False
 
 
 # --- the organisation directory --------------------------------------------------------------------------

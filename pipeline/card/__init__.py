@@ -20,6 +20,9 @@ from pipeline.contract import Card, Evidence
 from pipeline.document import Document
 
 EVIDENCE_CHARS = 300
+# Values the caller or the container states (the EDMS's channel, an e-mail's own headers) are inputs, not
+# extractions: nothing to calibrate, nothing for the clerk to re-check.
+GIVEN_RULES = frozenset({"metadata", "metadata_email"})
 
 
 def _evidence(document: Document, found: Found) -> Evidence | None:
@@ -47,6 +50,8 @@ class _Builder:
             return
         if found.probability is not None:
             confidence, source = round(float(found.probability), 4), "model"
+        elif source == "metadata" and found.rule in GIVEN_RULES:
+            confidence = 1.0
         else:
             confidence = rule_confidence(name, found.rule)
         self.rules[name] = found.rule
