@@ -86,5 +86,9 @@ def engine_for(database_url: str) -> Any:
             cursor.close()
 
     metadata, _ = tables()
-    metadata.create_all(engine)
+    try:
+        metadata.create_all(engine)
+    except sa.exc.DBAPIError:
+        # Another process created the tables between our check and our CREATE; the second check sees them.
+        metadata.create_all(engine)
     return engine
