@@ -44,6 +44,20 @@ class Settings(BaseSettings):
         description="Letters per year in the demo world (kept small so the first `make run` trains in minutes).",
     )
 
+    callback_allow: str = Field(
+        "",
+        description=(
+            "Comma-separated hosts, IP addresses or networks (CIDR) that job callbacks may reach although "
+            "they are private, loopback or link-local (an EDMS inside the organisation's network). Public "
+            "addresses are always allowed; anything else is refused."
+        ),
+    )
+    login_attempts: int = Field(
+        5,
+        description="Failed review-page logins allowed per login name and per client address in the window.",
+    )
+    login_window_s: float = Field(300.0, description="The window of the login-attempt limit, in seconds.")
+
     demo_bootstrap: bool = Field(
         True, description="On first start with no tenants, create the demo tenant, its API key and web login."
     )

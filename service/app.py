@@ -12,7 +12,6 @@ from docket import __version__
 from docket.errors import LimitExceeded
 from docket.settings import Settings, get_settings
 from pipeline.contract import SCHEMA_VERSION
-from service.config import ServiceSettings
 
 log = logging.getLogger("docket.service")
 
@@ -82,7 +81,7 @@ class Observe:
             log.debug("%s %s %s %.1fms", scope["method"], template, status, elapsed * 1000)
 
 
-def create_app(settings: Settings | None = None, service_settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     from service import problems
     from service.callbacks import CallbackPolicy
     from service.db import make_engine, migrate, session_factory
@@ -94,8 +93,7 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
     from service.web import install as install_web
 
     settings = settings or get_settings()
-    service_settings = service_settings or ServiceSettings()
-    callback_policy = CallbackPolicy.parse(service_settings.callback_allow)
+    callback_policy = CallbackPolicy.parse(settings.callback_allow)
     settings.home.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
     migrate(url)
@@ -126,7 +124,6 @@ def create_app(settings: Settings | None = None, service_settings: ServiceSettin
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.service_settings = service_settings
     app.state.callback_policy = callback_policy
     app.state.engine = engine
     app.state.sessions = sessions

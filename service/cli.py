@@ -26,13 +26,13 @@ def tenant_create(
 ) -> None:
     """Create a tenant and print its callback signing secret."""
     from docket.errors import InputError
+    from docket.settings import get_settings
     from service.callbacks import CallbackPolicy, CallbackRefused
-    from service.config import ServiceSettings
     from service.tenants import create_tenant
 
     if callback_url:
         try:
-            CallbackPolicy.parse(ServiceSettings().callback_allow).addresses(callback_url)
+            CallbackPolicy.parse(get_settings().callback_allow).addresses(callback_url)
         except CallbackRefused as exc:
             raise InputError(str(exc)) from None
     with _sessions()() as session:

@@ -28,10 +28,11 @@ def make_app(home, database_url: str | None = None, callback_allow: str = "127.0
     listen on 127.0.0.1, which the service refuses unless allowed, as an operator would allow it."""
     from docket.settings import Settings
     from service.app import create_app
-    from service.config import ServiceSettings
 
-    settings = Settings(home=home, database_url=database_url, **{"workers": 1, **overrides})
-    return create_app(settings, ServiceSettings(callback_allow=callback_allow))
+    settings = Settings(
+        home=home, database_url=database_url, **{"workers": 1, "callback_allow": callback_allow, **overrides}
+    )
+    return create_app(settings)
 
 
 def auth(key: str) -> dict[str, str]:

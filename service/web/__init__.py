@@ -11,11 +11,10 @@ def install(app: Any) -> None:
 
     from fastapi.staticfiles import StaticFiles
 
-    from service.config import ServiceSettings
     from service.web.auth import LoginThrottle, bootstrap_demo_user
     from service.web.router import WebError, render_error, router
 
-    limits = getattr(app.state, "service_settings", None) or ServiceSettings()
+    limits = app.state.settings
     app.state.login_throttle = LoginThrottle(limits.login_attempts, limits.login_window_s)
     app.include_router(router)
     app.mount("/static/web", StaticFiles(directory=Path(__file__).with_name("static")), name="web-static")
