@@ -117,6 +117,7 @@ class Bundle:
 
     def suggest_executors(self, document: Any, card: Any, top_k: int = 3) -> list:
         from models.features import record_from_card
+        from models.staff import ru_date
         from pipeline.contract import ExecutorSuggestion
 
         day = _day_of(document)
@@ -133,7 +134,7 @@ class Bundle:
         for sid, score, moved in ranked:
             reasons = [moved] if moved else []
             reasons += [
-                f"similar letter {ref} of {when} (similarity {sim:.2f}) was handled by {self.staff.name(who)}"
+                f"похожее письмо {ref} от {ru_date(when)} (сходство {sim:.2f}) исполнял(а) {self.staff.name(who)}"
                 for ref, who, when, sim, now in handled
                 if now == sid
             ][:3]
@@ -149,7 +150,9 @@ class Bundle:
             if target is None or target in taken:
                 continue
             taken.add(target)
-            reasons = [f"co-executor with {self.staff.name(ranked[0][0])} in {share:.0%} of past letters"]
+            reasons = [
+                f"соисполнитель в {share:.0%} прошлых писем, где исполнитель {self.staff.name(ranked[0][0])}"
+            ]
             suggestions.append(
                 ExecutorSuggestion(
                     id=target,

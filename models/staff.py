@@ -30,6 +30,12 @@ def as_date(value: Any) -> date | None:
         return None
 
 
+def ru_date(value: Any) -> str:
+    """A date as the clerk writes it (31.12.2025)."""
+    day = as_date(value)
+    return day.strftime("%d.%m.%Y") if day else str(value or "")
+
+
 def _clean(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -213,8 +219,8 @@ class StaffDirectory:
                     position = post[4] if post else person.position
                     holder = self._holder(self.current_units(unit, day), position, day, visited)
                 if holder is None:
-                    return None, f"{person.name} is not in post on {day}"
-                reason = f"holds the post of {person.name} on {day}"
+                    return None, f"{person.name} не на должности {ru_date(day)}"
+                reason = f"на должности, где был(а) {person.name} (на {ru_date(day)})"
                 current = holder
                 continue
             if (
@@ -224,21 +230,21 @@ class StaffDirectory:
             ):
                 holder = self._holder(self.current_units(person.unit, day), person.position, day, visited)
                 if holder is not None:
-                    reason = f"takes over from {person.name} (unit reorganised)"
+                    reason = f"вместо: {person.name} (подразделение реорганизовано)"
                     current = holder
                     continue
             away, deputy = self.absent(current, day)
             if away:
                 if deputy and deputy not in visited:
-                    reason = f"deputy of {person.name} (absent on {day})"
+                    reason = f"заместитель: {person.name} отсутствует {ru_date(day)}"
                     current = deputy
                     continue
                 unit = self.unit(current, day)
                 holder = self._holder(self.current_units(unit, day), person.position, day, visited)
                 if holder is None:
-                    return None, f"{person.name} is absent on {day}"
-                reason = f"stands in for {person.name} (absent on {day})"
+                    return None, f"{person.name} отсутствует {ru_date(day)}"
+                reason = f"замещает: {person.name} отсутствует {ru_date(day)}"
                 current = holder
                 continue
             return current, reason
-        return None, "no available executor found"
+        return None, "нет доступного исполнителя"

@@ -133,7 +133,7 @@ def test_near_duplicate_survives_ocr_noise_and_another_layout(index, rate):
     scanned = "ВХОДЯЩИЙ № 95-3\nДата 14.03.2025\n" + ocr_noise(LETTER, rate) + "\nСтр. 1 из 1"
     hits = index.lookup(doc(scanned), Card())
     assert kinds(hits) == {"letter-1": "near"}
-    assert "similar" in hits[0].reason
+    assert "совпадает" in hits[0].reason
 
 
 def test_email_copy_with_headers_is_near(index):
@@ -179,7 +179,7 @@ def test_repeat_appeal_in_new_words(index):
     )
     hits = index.match(query)
     assert kinds(hits) == {"appeal-1": "repeat_appeal"}
-    assert "Кузнецова" in hits[0].reason or "phone" in hits[0].reason
+    assert "Кузнецова" in hits[0].reason or "телефон" in hits[0].reason
 
 
 def test_same_citizen_other_question_is_not_a_repeat(index):
@@ -216,7 +216,7 @@ def test_collective_appeal_signers_are_linked(index):
     )
     hits = index.match(query)
     assert kinds(hits) == {"coll-1": "repeat_appeal"}
-    assert hits[0].reason.startswith("collective appeal")
+    assert hits[0].reason.startswith("коллективное обращение")
 
 
 def test_tenants_never_see_each_other(tmp_path):
@@ -347,7 +347,7 @@ def test_card_without_contacts_uses_the_mobile_and_mailbox_in_the_text(index):
     text = REPEAT_APPEAL + "\nТел.: 8 (912) 345-67-89, эл. почта: a.kuznetsova@mail.ru"
     hits = index.lookup(doc(text), Card())
     assert kinds(hits) == {"appeal-1": "repeat_appeal"}
-    assert "a.kuznetsova@mail.ru" in hits[0].reason and "phone" in hits[0].reason
+    assert "a.kuznetsova@mail.ru" in hits[0].reason and "телефон" in hits[0].reason
     # an organisation's letter with its own contacts meets no earlier applicant
     other = LETTER + "\nИсп. Орлова Е.П., тел. 8 (912) 000-11-22, orlova@mail.ru"
     assert "appeal-1" not in kinds(index.lookup(doc(other), Card()))

@@ -140,11 +140,11 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
 
     if record.file_sha256 and row["file_sha256"] == record.file_sha256:
         return DuplicateHit(
-            document_id=doc_id, kind="exact", score=1.0, reason="same file (identical sha256)"
+            document_id=doc_id, kind="exact", score=1.0, reason="тот же файл (совпадает sha256)"
         )
     if query.text_key and row["text_key"] == query.text_key:
         return DuplicateHit(
-            document_id=doc_id, kind="exact", score=1.0, reason="same text after normalisation"
+            document_id=doc_id, kind="exact", score=1.0, reason="тот же текст после нормализации"
         )
 
     same_reference = bool(query.reference_key) and row["reference_key"] == query.reference_key
@@ -172,8 +172,8 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     if strong and similarity >= NEAR_WITH_REFERENCE:
         who = row["correspondent_name"] or row["correspondent_id"] or ""
         reason = (
-            f"same outgoing № {row['outgoing_number']} of {_fmt_date(row['outgoing_date'])} from {who}; "
-            f"text {similarity:.0%} similar"
+            f"тот же исх. № {row['outgoing_number']} от {_fmt_date(row['outgoing_date'])}, {who}; "
+            f"текст совпадает на {similarity:.0%}"
         )
         return DuplicateHit(
             document_id=doc_id, kind="near", score=round(max(similarity, 0.9), 4), reason=reason
@@ -184,7 +184,7 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
         and not (record.topic_code and row["topic_code"] and record.topic_code != row["topic_code"])
         and agree >= COLLECTIVE_FACTS
     ):
-        reason = f"collective appeal: text {similarity:.0%} similar, signed by {row['applicant_name']}"
+        reason = f"коллективное обращение: текст совпадает на {similarity:.0%}, подписал(а) {row['applicant_name']}"
         return DuplicateHit(
             document_id=doc_id, kind="repeat_appeal", score=round(similarity, 4), reason=reason
         )
@@ -193,9 +193,9 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     other_reference = bool(query.reference_key and row["reference_key"]) and not same_reference
     needed = NEAR_TEXT_OTHER_REFERENCE if other_reference and same_correspondent else NEAR_TEXT
     if similarity >= needed and agree >= FACTS_AGREE:
-        reason = f"text {similarity:.0%} similar"
+        reason = f"текст совпадает на {similarity:.0%}"
         if same_reference:
-            reason = f"same outgoing № {row['outgoing_number']}; " + reason
+            reason = f"тот же исх. № {row['outgoing_number']}; " + reason
         return DuplicateHit(document_id=doc_id, kind="near", score=round(similarity, 4), reason=reason)
 
     return _repeat_appeal(query, row, candidate_text)
@@ -241,18 +241,18 @@ def _other_section(a: str | None, b: str | None) -> bool:
 
 def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> DuplicateHit | None:
     record = query.record
-    same = []
+    same = []  # (what matched, the clerk's words for it)
     if query.email_key and row["email_key"] == query.email_key:
-        same.append(f"e-mail {row['applicant_email']}")
+        same.append(("email", f"e-mail {row['applicant_email']}"))
     if query.phone_key and row["phone_key"] == query.phone_key:
-        same.append(f"phone {row['applicant_phone']}")
+        same.append(("phone", f"телефон {row['applicant_phone']}"))
     if query.name_key and row["name_key"] == query.name_key:
-        same.append(f"applicant {row['applicant_name']}")
+        same.append(("name", f"заявитель {row['applicant_name']}"))
     if query.address_key and row["address_key"] == query.address_key:
-        same.append(f"address {row['applicant_address']}")
+        same.append(("address", f"адрес {row['applicant_address']}"))
     if not same:
         return None
-    strong = len(same) >= 2 or not same[0].startswith(("applicant", "address"))
+    strong = len(same) >= 2 or same[0][0] not in ("name", "address")
     if record.reg_date is not None and row["reg_date"] is not None and row["reg_date"] > record.reg_date:
         return None  # a repeat appeal follows the earlier one
     if _other_section(record.topic_code, row["topic_code"]):
@@ -265,8 +265,8 @@ def _repeat_appeal(query: Query, row: Any, candidate_text: str | None) -> Duplic
         return None
     person = 1.0 if strong else 0.8
     score = round(min(1.0, person * (0.5 + 0.5 * overlap) + (0.05 if same_topic else 0.0)), 4)
-    when = f" (registered {_fmt_date(row['reg_date'])})" if row["reg_date"] else ""
-    reason = f"same {', '.join(same)}{when}; question {overlap:.0%} the same in content words"
+    when = f" (зарегистрировано {_fmt_date(row['reg_date'])})" if row["reg_date"] else ""
+    reason = f"тот же {', '.join(words for _, words in same)}{when}; вопрос совпадает по значимым словам на {overlap:.0%}"
     if same_topic:
-        reason += f", same topic {row['topic_code']}"
+        reason += f", та же тема {row['topic_code']}"
     return DuplicateHit(document_id=row["document_id"], kind="repeat_appeal", score=score, reason=reason)
