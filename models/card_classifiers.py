@@ -185,8 +185,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             margins = svm.decision_function(features)
         else:
             coef, intercept, a, b = platt
-            if coef.shape[0] != len(self.classes_):  # stored features x classes by an earlier version
-                coef = coef.T
             margins = _margins(features, coef, intercept)
         proba = expit(-(a * margins + b))
         total = proba.sum(axis=1, keepdims=True)

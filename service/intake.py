@@ -109,16 +109,13 @@ def _lookup(
     )
     if record is None:
         return None
-    if record.status_code is None:  # a reservation (older versions made one before processing)
-        if record.created_at < utcnow() - ABANDONED_AFTER:
-            return record  # the service stopped while answering: nothing was answered, the key is free
-        if record.request_hash != request_hash:
-            raise ApiError(
-                422, "idempotency_key_reused", "this Idempotency-Key was used for a different request"
-            )
-        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
+    # a record without an answer is a reservation (older versions made one before processing)
+    if record.status_code is None and record.created_at < utcnow() - ABANDONED_AFTER:
+        return record  # the service stopped while answering: nothing was answered, the key is free
     if record.request_hash != request_hash:
         raise ApiError(422, "idempotency_key_reused", "this Idempotency-Key was used for a different request")
+    if record.status_code is None:
+        raise ApiError(409, "idempotency_in_progress", "a request with this Idempotency-Key is in progress")
     return _replay(record)
 
 
