@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +68,7 @@ class DeadlineRules:
 
     @classmethod
     def from_file(cls, path: Path | str) -> DeadlineRules:
+        """Rules from a JSON file of overrides: what it leaves out keeps its default."""
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -87,19 +88,11 @@ class DeadlineRules:
         )
 
     def to_dict(self) -> dict:
-        return {
-            "appeal_days": self.appeal_days,
-            "forward_days": self.forward_days,
-            "explicit_margin_days": self.explicit_margin_days,
-            "explicit_margin_working": self.explicit_margin_working,
-            "working_terms": list(self.working_terms),
-            "event_kinds": list(self.event_kinds),
-            "terms": dict(self.terms),
-        }
+        return asdict(self)  # tuples are written to JSON as lists; from_dict turns them back
 
     @classmethod
     def from_dict(cls, raw: dict) -> DeadlineRules:
-        """From `to_dict()` output (tuples travel through JSON as lists)."""
+        """Complete rules from `to_dict()` output."""
         raw = dict(raw)
         for name in ("working_terms", "event_kinds"):
             if name in raw:
@@ -135,7 +128,7 @@ def previous_working_day(day: date) -> date:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end`."""
-    return sum(is_working_day(start + timedelta(days=k)) for k in range(1, (end - start).days + 1))
+    return _calendar().get_working_days_count(start + timedelta(days=1), end) if end > start else 0
 
 
 @lru_cache(maxsize=100_000)
@@ -144,9 +137,8 @@ def add_working_days(start: date, n: int) -> date:
 
 
 def subtract_working_days(day: date, n: int) -> date:
-    for _ in range(n):
-        day = previous_working_day(day - timedelta(days=1))
-    return day
+    """The `n`-th working day before `day` (`day` itself for 0)."""
+    return _calendar().get_nth_working_day(day, -n) if n else day
 
 
 @lru_cache(maxsize=20_000)
