@@ -56,6 +56,20 @@ def _wrapped(text: str, width: int) -> list[str]:
     return [w for raw in text.split("\n") for w in wrap(raw, _fit(raw, width)) if w.strip()]
 
 
+def _pieces(text: str, width: int, block: int) -> list[tuple[str, tuple[int, int, int]]]:
+    """Wrapped lines with where each starts in the block's text: (block index, source line, character)."""
+    out = []
+    for r, raw in enumerate(text.split("\n")):
+        pos = 0
+        for w in wrap(raw, _fit(raw, width)):
+            if w.strip():
+                off = raw.find(w, pos)
+                off = pos if off < 0 else off
+                out.append((w, (block, r, off)))
+                pos = off + len(w)
+    return out
+
+
 def _fit(line: str, width: int) -> int:
     """Capitals are about a third wider than the small «о» the width is measured in: a letterhead set in
     capitals wraps sooner, so it stays in its column."""
@@ -74,19 +88,32 @@ LEFT_HEADER = ("letterhead", "regline")
 
 def layout(blocks: list[tuple[str, str]], kind: str) -> list[list[Line]]:
     """Pages of lines for a letter given as (block name, text) pairs; kind is the letter's layout."""
+    return paginate(blocks, kind)[0]
+
+
+def paginate(blocks: list[tuple[str, str]], kind: str) -> tuple[list[list[Line]], list[tuple[int, int, int]]]:
+    """Pages of lines, and where each page after the first starts in the blocks: (block index, source line
+    of the block's text, character in that line)."""
     pages: list[list[Line]] = [[]]
+    breaks: list[tuple[int, int, int]] = []
     row = 0
+    pending = False  # a page was started and its first line's origin is not yet known
 
     def new_page() -> None:
-        nonlocal row
+        nonlocal row, pending
         pages.append([])
         row = 0
+        pending = True
 
-    def put(lines: list[str], x: float = 0.0, bold: bool = False, center: bool = False) -> None:
-        nonlocal row
-        for text in lines:
+    def put(lines: list[tuple[str, tuple[int, int, int]]], x: float = 0.0, bold: bool = False,
+            center: bool = False) -> None:  # fmt: skip
+        nonlocal row, pending
+        for text, origin in lines:
             if row >= ROWS:
                 new_page()
+            if pending:
+                breaks.append(origin)
+                pending = False
             pages[-1].append(Line(row, x, text, bold, center))
             row += 1
 
@@ -95,24 +122,30 @@ def layout(blocks: list[tuple[str, str]], kind: str) -> list[list[Line]]:
     while i < len(blocks):
         name, text = blocks[i]
         if name == "pagebreak":
-            new_page()
+            if pages[-1]:
+                new_page()
             first_of_letter = True
             i += 1
             continue
         if kind in ("two_column", "forwarded") and first_of_letter and name == "letterhead":
             left, j = [], i
             while j < len(blocks) and blocks[j][0] in LEFT_HEADER:
-                left += _wrapped(blocks[j][1], LEFT_WIDTH)
+                left += _pieces(blocks[j][1], LEFT_WIDTH, j)
                 j += 1
             right = (
-                _wrapped(blocks[j][1], RIGHT_WIDTH) if j < len(blocks) and blocks[j][0] == "addressee" else []
+                _pieces(blocks[j][1], RIGHT_WIDTH, j)
+                if j < len(blocks) and blocks[j][0] == "addressee"
+                else []
             )
             if right:
                 j += 1
+            if pending and (left or right):
+                breaks.append((left or right)[0][1])
+                pending = False
             top = row
-            for k, text_line in enumerate(left):
+            for k, (text_line, _) in enumerate(left):
                 pages[-1].append(Line(top + k, 0.0, text_line, group=1))
-            for k, text_line in enumerate(right):
+            for k, (text_line, _) in enumerate(right):
                 pages[-1].append(Line(top + k, RIGHT_X, text_line, group=2))
             row = top + max(len(left), len(right)) + 1
             first_of_letter = False
@@ -120,16 +153,30 @@ def layout(blocks: list[tuple[str, str]], kind: str) -> list[list[Line]]:
             continue
         first_of_letter = first_of_letter and name not in ("letterhead", "addressee", "from", "form_header")
         if name in RIGHT_BLOCKS or name == "from":
-            put(_wrapped(text, RIGHT_WIDTH), RIGHT_X)
+            put(_pieces(text, RIGHT_WIDTH, i), RIGHT_X)
         elif name in CENTER_BLOCKS:
-            put(_wrapped(text, WIDTH), center=True, bold=name == "title")
+            put(_pieces(text, WIDTH, i), center=True, bold=name == "title")
         elif name == "letterhead":
-            put(_wrapped(text, WIDTH), center=True, bold=True)
+            put(_pieces(text, WIDTH, i), center=True, bold=True)
         else:
-            put(_wrapped(text, WIDTH))
+            put(_pieces(text, WIDTH, i))
         row += 1  # a blank row between blocks
         i += 1
-    return [p for p in pages if p]
+    if not pages[-1]:
+        pages.pop()
+    return pages, breaks
+
+
+def paged_text(blocks: list[tuple[str, str]], breaks: list[tuple[int, int, int]]) -> str:
+    """The letter's text with a form feed where each page ends, as a text export (pdftotext) writes it:
+    «…last line of a page\n\ffirst line of the next…»; a paragraph running over a page is cut there."""
+    texts = [text for _, text in blocks]
+    for b, r, off in sorted(breaks, reverse=True):
+        lines = texts[b].split("\n")
+        line = lines[r]
+        lines[r] = "\f" + line if off == 0 else line[:off].rstrip(" ") + "\n\f" + line[off:]
+        texts[b] = "\n".join(lines)
+    return "\n".join(t for (name, _), t in zip(blocks, texts, strict=True) if t and name != "pagebreak")
 
 
 def page_text(page: list[Line]) -> str:

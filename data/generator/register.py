@@ -24,7 +24,7 @@ from data.generator.calendar import (
     next_working_day,
     working_days,
 )
-from data.generator.layout import layout
+from data.generator.layout import layout, paged_text, paginate
 from data.generator.letters import (
     Block,
     Letter,
@@ -793,15 +793,17 @@ class Generator:
             if res_kind == "info" and deadline is not None:
                 res_kind = "work"
             res_text = resolution_text(rng, style, res_kind, names, deadline)
-            text = d.letter.text
+            blocks = [(b.name, b.text) for b in d.letter.blocks]
+            pages, breaks = paginate(blocks, d.letter.layout)
+            text = paged_text(blocks, breaks)
             row = {c: "" for c in COLUMNS}
             row.update({k: v for k, v in d.fields.items() if k in row})
             for k in d.letter.hidden:  # the clerk fills only what the letter carries
                 row[k] = ""
             row.update(
                 doc_id=doc_id, reg_number=reg_number, reg_date=d.day.isoformat(), channel=d.channel,
-                doc_kind=d.kind, topic_code=d.topic.code, topic_name=d.topic.name, text=text.replace("\f", ""),
-                page_count=page_count(d.letter), resolution_author_id=author_id, resolution_text=res_text,
+                doc_kind=d.kind, topic_code=d.topic.code, topic_name=d.topic.name, text=text,
+                page_count=len(pages), resolution_author_id=author_id, resolution_text=res_text,
                 resolution_kind=res_kind, executor_id=executor, executor_unit_id=unit_id,
                 coexecutor_ids=";".join(co), deadline=deadline.isoformat() if deadline else "",
                 oracle_executor_id=oracle, layout=d.letter.layout,

@@ -12,7 +12,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from data.generator.layout import layout, page_text
+from data.generator.layout import layout, page_text, paged_text
 from data.generator.render_docx import docx_bytes
 from data.generator.render_email import email_bytes
 from data.generator.render_medo import medo_zip
@@ -50,6 +50,11 @@ def choose_format(channel: str, pages: int, rng: random.Random) -> tuple[str, st
     if channel == "email":
         return ("docx" if rng.random() < 0.15 else "eml"), "clean"
     return "txt", "clean"
+
+
+def flat(row: dict) -> str:
+    """A page-less format (e-mail body, portal export) carries no page breaks."""
+    return paged_text(_blocks(row), [])
 
 
 def _blocks(row: dict) -> list[tuple[str, str]]:
@@ -93,13 +98,13 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
         if fmt == "pdf":
             name = f"{row['doc_id']}.pdf"
             (out / name).write_bytes(pdf_bytes(pages, frng, row.get("subject") or ""))
-            gt = "\n".join(page_text(p) for p in pages)
+            gt = "\n\f".join(page_text(p) for p in pages)
             n_pages = len(pages)
         elif fmt == "medo":
             name = f"{row['doc_id']}.zip"
             pdf = pdf_bytes(pages, frng, row.get("subject") or "")
             (out / name).write_bytes(medo_zip(row, pdf, frng, len(pages)))
-            gt = "\n".join(page_text(p) for p in pages)
+            gt = "\n\f".join(page_text(p) for p in pages)
             n_pages = len(pages)
             detail = "passport.xml;pdf"
         elif fmt == "docx":
@@ -113,11 +118,11 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
             if mode == "attachment":
                 if frng.random() < 0.6:
                     att = pdf_bytes(pages, frng, row.get("subject") or "")
-                    attachment = ("pismo.pdf", att, "\n".join(page_text(p) for p in pages))
+                    attachment = ("pismo.pdf", att, "\n\f".join(page_text(p) for p in pages))
                 else:
                     data, dgt = docx_bytes(blocks, row["layout"], frng)
                     attachment = ("pismo.docx", data, dgt)
-            data, gt, info = email_bytes(row, row["text"], frng, mode, attachment)
+            data, gt, info = email_bytes(row, flat(row), frng, mode, attachment)
             name = f"{row['doc_id']}.eml"
             (out / name).write_bytes(data)
             detail = (
@@ -128,7 +133,7 @@ def render_sample(rows: list[dict], out: Path, *, seed: int, count: int, workers
             n_pages = 1
         else:
             name = f"{row['doc_id']}.txt"
-            gt = row["text"]
+            gt = flat(row)
             (out / name).write_text(gt + "\n", encoding="utf-8")
             n_pages = 1
         gt_file = f"gt/{Path(name).stem}.{Path(name).suffix.lstrip('.')}.txt"

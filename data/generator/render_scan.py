@@ -180,4 +180,4 @@ def render_scan(
             modDate=FIXED_DATE.utctimetuple(),
         )
         target.write_bytes(buf.getvalue())
-    return name, "\n".join(texts), {"dpi": dpi, "pages": len(out), "rotation": rotation}
+    return name, "\n\f".join(texts), {"dpi": dpi, "pages": len(out), "rotation": rotation}
