@@ -145,6 +145,7 @@ def org_letter(
     layout: str,
     extra_body: list[str] | None = None,
     title: str | None = None,
+    attachment_note: str | None = None,
 ) -> Letter:
     letter = Letter(layout=layout)
     head = [org_name]
@@ -173,7 +174,9 @@ def org_letter(
         letter.blocks.append(Block("greeting", greeting))
     body = extra_body if extra_body is not None else []
     letter.blocks.append(Block("body", "\n".join(body)))
-    if attachment_sheets >= 2 and rng.random() < 0.4:
+    if attachment_note:
+        letter.blocks.append(Block("attachment", attachment_note))
+    elif attachment_sheets >= 2 and rng.random() < 0.4:
         letter.blocks.append(Block("attachment", attachment_list(rng, attachment_sheets)))
     elif attachment_sheets:
         copies = rng.choice(["в 1 экз.", "в 1 экз.", "в 2 экз."])

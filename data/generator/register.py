@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
+from data.generator import phrases_forms as PF
 from data.generator import phrases_long as PL
 from data.generator.assign import Assigner
 from data.generator.calendar import (
@@ -39,6 +40,7 @@ from data.generator.letters import (
     webform_letter,
 )
 from data.generator.orgs import MUNICIPALITIES, Org, _adj_gen, build_orgs, municipality_name, outgoing_number
+from data.generator.packages import callcentre_letter, registration_card, upstream_cover
 from data.generator.people import Person, PersonFactory
 from data.generator.resolutions import Style, make_style, resolution_text
 from data.generator.world import MANAGERS, World, build_world
@@ -58,7 +60,7 @@ KIND_WEIGHTS = {
 CHANNELS = {
     "gov": {"medo": 0.55, "email": 0.25, "post": 0.14, "courier": 0.03, "fax": 0.03},
     "org": {"email": 0.48, "post": 0.34, "courier": 0.1, "fax": 0.08},
-    "citizen": {"web_form": 0.38, "email": 0.2, "post": 0.3, "in_person": 0.07, "platform": 0.05},
+    "citizen": {"web_form": 0.31, "email": 0.2, "post": 0.3, "in_person": 0.07, "platform": 0.12},
     "forward": {"medo": 0.5, "email": 0.25, "post": 0.25},
     "instruction": {"medo": 0.7, "email": 0.2, "post": 0.1},
 }
@@ -481,10 +483,18 @@ class Generator:
             self.forward_reg += 1
             portal = f"{self.forward_reg % 3000 + 1}/{day.year % 100:02d}"
             submitted = day - dt.timedelta(days=rng.randint(0, 2))
-            letter = webform_letter(rng, portal_number=portal, submitted=submitted,
-                                    applicant=citizen.person, address=citizen.address if rng.random() < 0.6 else "",
-                                    phone=citizen.phone, email=citizen.email, topic=topic, body=body, typo_rate=typo_rate,
-                                    addressee=self.addressee_nominative(addr_key, day), platform=channel == "platform")  # fmt: skip
+            if channel == "platform" and rng.random() < 0.65:  # call-centre and regional-centre cards
+                portal = str(rng.randint(10**6, 10**7 - 1))
+                letter = callcentre_letter(rng, number=portal, created=submitted, deadline=submitted + dt.timedelta(days=30),
+                                           applicant=citizen.person, address=citizen.address if rng.random() < 0.7 else "",
+                                           street=citizen.street, phone=citizen.phone, email=citizen.email, topic=topic,
+                                           body=body, typo_rate=typo_rate, addressee=self.addressee_nominative(addr_key, day),
+                                           operator=self.people.person(rng))  # fmt: skip
+            else:
+                letter = webform_letter(rng, portal_number=portal, submitted=submitted,
+                                        applicant=citizen.person, address=citizen.address if rng.random() < 0.6 else "",
+                                        phone=citizen.phone, email=citizen.email, topic=topic, body=body, typo_rate=typo_rate,
+                                        addressee=self.addressee_nominative(addr_key, day), platform=channel == "platform")  # fmt: skip
             fields["outgoing_number"] = portal
             fields["outgoing_date"] = submitted.isoformat()
         else:
@@ -493,7 +503,9 @@ class Generator:
                                     appeal_kind=appeal_kind, body=body, day=day - dt.timedelta(days=rng.randint(1, 6)),
                                     typo_rate=typo_rate, signers=signers, email_shown=channel == "email")  # fmt: skip
         if forward and kind == "citizen_appeal":
-            letter, channel = self.forward_cover(day, topic, citizen, letter, fields, slots, lines)
+            letter, channel = self.forward_cover(
+                day, topic, citizen, letter, fields, slots, lines, body, typo_rate
+            )
         draft = Draft(
             self.new_key(),
             day,
@@ -508,12 +520,14 @@ class Generator:
         draft.citizen = citizen
         return draft
 
-    def forward_cover(self, day, topic, citizen: Citizen, appeal: Letter, fields: dict, slots: dict, lines):
+    def forward_cover(self, day, topic, citizen: Citizen, appeal: Letter, fields: dict, slots: dict, lines,
+                      body: list[str], typo_rate: float):  # fmt: skip
         rng = self.rng
         org = self.pick_org(FORWARDERS)
         sent = self.sent_date(day, True)
         number, date_text = self.out_number(org, sent)
         variant = rng.choice(org.variants[:3])
+        appeal = self.forwarded_appeal(rng, day, topic, citizen, appeal, org, body, typo_rate)
         if rng.random() < 0.3:  # letterheads are often set in capitals
             variant = variant.upper()
         self.forward_reg += 1
@@ -531,7 +545,9 @@ class Generator:
                            subject=rng.choice(["О направлении обращения", f"О направлении обращения {citizen.person.genitive_full()}",
                                                "О рассмотрении обращения"]),
                            signatory=(position, sign_name), contact=contact, attachment_sheets=sheets,
-                           greeting=None, layout="two_column" if rng.random() < 0.5 else "stacked", extra_body=body)  # fmt: skip
+                           greeting=None, layout="two_column" if rng.random() < 0.5 else "stacked", extra_body=body,
+                           attachment_note=rng.choice([f"Приложение: на {sheets} л. в 1 экз.", f"Приложение: обращение на {sheets} л.",
+                                                       f"Приложение: по тексту на {sheets} л."]))  # fmt: skip
         letter = Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + appeal.blocks, layout="forwarded",
                         hidden=cover.hidden | appeal.hidden)  # fmt: skip
         fields.update({
@@ -542,6 +558,36 @@ class Generator:
             "attachment_sheets": sheets,
         })  # fmt: skip
         return letter, self.pick(CHANNELS["forward"])
+
+    def forwarded_appeal(
+        self, rng, day, topic, citizen: Citizen, appeal: Letter, org, body, typo_rate
+    ) -> Letter:
+        """What the forwarding body encloses: the citizen's letter, or its own printout of an electronic
+        appeal, or a higher body's cover with that body's printout (the appeal went down two steps)."""
+        u = rng.random()
+        if u >= 0.5:
+            return appeal
+        upstream = rng.choice(PF.UPSTREAM_BODIES) if u < 0.3 else None
+        received = day - dt.timedelta(days=rng.randint(8, 25) if upstream else rng.randint(2, 7))
+        received_number = str(rng.randint(1000, 999999))
+        card = registration_card(rng, body_name=upstream[2] if upstream else org.short_name,
+                                 received_at=upstream[3] if upstream else org.short_name,
+                                 addressed_to=upstream[4][0] if upstream else rng.choice(["руководитель", "не указан"]),
+                                 number=received_number, day=received, applicant=citizen.person,
+                                 address=citizen.address if rng.random() < 0.5 else "",
+                                 phone=citizen.phone if rng.random() < 0.7 else "", email=citizen.email, body=body,
+                                 typo_rate=typo_rate)  # fmt: skip
+        if upstream is None:
+            return card
+        sent = add_working_days(received, rng.randint(1, 4))
+        number = rng.choice([f"А26-05-{rng.randint(10**6, 10**7)}", f"П{rng.randint(10, 99)}-{rng.randint(1000, 99999)}",
+                             f"{rng.randint(1, 9)}.{rng.randint(10, 99)}-{rng.randint(1000, 99999)}"])  # fmt: skip
+        cover = upstream_cover(rng, body=upstream, addressee=org.short_name, applicant_gen=citizen.person.genitive_full(),
+                               contact=citizen.email if rng.random() < 0.6 else citizen.address, question=topic.name,
+                               number=number, sent=sent, received=received, received_number=received_number,
+                               signer=self.people.person(rng), sheets=page_count(card))  # fmt: skip
+        return Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + card.blocks, layout="stacked",
+                      hidden=set(card.hidden))  # fmt: skip
 
     # --- derived letters ------------------------------------------------------------------------------------
     def duplicate(self, orig: Draft) -> Draft | None:

@@ -87,8 +87,10 @@ def _sheets(value: str, text: str) -> bool:
     """«на 3 л.», or a list of attachments whose sheets add up to the total."""
     if re.search(rf"\b{int(value)}\s*(л\.|лист)", text):
         return True
-    tail = text[text.rfind("Приложение:") :] if "Приложение:" in text else ""
-    return sum(int(n) for n in re.findall(r"на (\d+) л\.", tail.split("\n\n")[0])) == int(value)
+    for part in text.split("Приложение:")[1:]:  # a package may hold several letters, each with its own list
+        if sum(int(n) for n in re.findall(r"на (\d+) л\.", part.split("\n\n")[0])) == int(value):
+            return True
+    return False
 
 
 _KIND_WORDS = {
