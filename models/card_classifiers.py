@@ -116,7 +116,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         char_chars: int = 300,
         max_features: int = 40_000,
         char_features: int = 10_000,
-        alpha: float = 1e-5,
+        alpha: float = 3e-4,
         epochs: int = 5,
         calibration_share: float = 0.1,
         vectorizer: CardVectorizer | None = None,
