@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from data.generator import phrases as P
+from data.generator import phrases_forms as PF
 from data.generator import phrases_long as PL
 from data.generator.calendar import format_date
 
@@ -372,6 +373,8 @@ def elaborate_citizen(rng: random.Random, slots: dict[str, str], day: dt.date, b
         return body
     s = long_slots(rng, slots, day)
     extra = [fill(rng.choice(PL.CITIZEN_HISTORY), s)]
+    if rng.random() < 0.25:  # some tell the whole story
+        extra += [fill(t, s) for t in rng.sample(PF.CITIZEN_STORY, rng.randint(2, 5))]
     if size >= 2:
         extra += [fill(t, s) for t in rng.sample(PL.CITIZEN_DETAILS, size - 1)]
     if size == 3 or rng.random() < 0.3:

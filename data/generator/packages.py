@@ -230,3 +230,28 @@ def upstream_cover(
     letter.blocks.append(Block("contact", f"{signer.full}\n{rng.randint(600, 699)}-{rng.randint(10, 99)}-"
                                f"{rng.randint(10, 99)}"))  # fmt: skip
     return letter
+
+
+def mail_printout(
+    rng: random.Random, letter: Letter, *, applicant, email: str, day: dt.date, subject: str
+) -> Letter:
+    """A citizen's e-mail to another mailbox of the government, forwarded inside to the reception and printed
+    from the web mail client: the mail headers come before the citizen's words."""
+    sent = day - dt.timedelta(days=rng.randint(0, 3))
+    unit, box = rng.choice(F.INNER_MAILBOXES)
+    head = [
+        f"Fwd: {subject}",
+        rng.choice(F.MAIL_CLIENTS),
+        f"{format_date(day, 1).removesuffix(' г.')} г., {_time(rng)}",
+        f"От кого: «{unit}» <{box}@gov74.ru>",
+        f"Кому: «{rng.choice(F.RECEPTION_NAMES)}» <obr@gov74.ru>",
+        "",
+        "-------- Пересылаемое сообщение --------",
+        f"{sent:%d.%m.%Y}, {_time(rng)}, {applicant.full if rng.random() < 0.6 else applicant.first} <{email}>:",
+        f"Тема: {subject}",
+    ]
+    return Letter(
+        blocks=[Block("form_header", "\n".join(head))] + letter.blocks,
+        layout=letter.layout,
+        hidden=letter.hidden - {"applicant_email"},
+    )

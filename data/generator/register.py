@@ -40,7 +40,7 @@ from data.generator.letters import (
     webform_letter,
 )
 from data.generator.orgs import MUNICIPALITIES, Org, _adj_gen, build_orgs, municipality_name, outgoing_number
-from data.generator.packages import callcentre_letter, registration_card, upstream_cover
+from data.generator.packages import callcentre_letter, mail_printout, registration_card, upstream_cover
 from data.generator.people import Person, PersonFactory
 from data.generator.resolutions import Style, make_style, resolution_text
 from data.generator.world import MANAGERS, World, build_world
@@ -429,6 +429,12 @@ class Generator:
         rng = self.rng
         slots = dict(slots, applicant=citizen.person.full, address_short=citizen.street)
         first = rng.choice(P.REPEAT_OPENINGS if repeat else P.CITIZEN_OPENINGS).format_map(slots)
+        if rng.random() < 0.12:  # a few lines and no more
+            return (
+                [first]
+                + paragraphs(rng, P.CITIZEN_MIDDLE, slots, 1)
+                + paragraphs(rng, P.CITIZEN_CLOSINGS, slots, 1)
+            )
         body = [first] + paragraphs(rng, P.CITIZEN_MIDDLE, slots, rng.randint(2, 6))
         if rng.random() < 0.3:
             body.append(f"Проблема по адресу: {citizen.street}.")
@@ -502,6 +508,11 @@ class Generator:
                                     phone=citizen.phone, email=citizen.email if channel != "post" or rng.random() < 0.5 else "",
                                     appeal_kind=appeal_kind, body=body, day=day - dt.timedelta(days=rng.randint(1, 6)),
                                     typo_rate=typo_rate, signers=signers, email_shown=channel == "email")  # fmt: skip
+        if channel == "email" and not forward and citizen.email and rng.random() < 0.35:
+            subject = rng.choice(PF.MAIL_SUBJECTS).format(short=topic.name)
+            letter = mail_printout(
+                rng, letter, applicant=citizen.person, email=citizen.email, day=day, subject=subject
+            )
         if forward and kind == "citizen_appeal":
             letter, channel = self.forward_cover(
                 day, topic, citizen, letter, fields, slots, lines, body, typo_rate
@@ -537,6 +548,10 @@ class Generator:
         body = paragraphs(rng, P.FORWARD_BODIES, slots, 1)
         if rng.random() < 0.85:
             body.append(rng.choice(P.FORWARD_CLOSINGS))
+        if rng.random() < 0.35:  # the forwarder's control marks: its own terms, not ours
+            due = add_working_days(sent, rng.randint(10, 20))
+            body.append(rng.choice(PF.FORWARD_CONTROL).format(due=format_date(due, 0),
+                                                              due2=format_date(due + dt.timedelta(days=7), 0)))  # fmt: skip
         position, sign_name, sign_person = self.signatory(org)
         contact = self.contact(org)
         sheets = page_count(appeal)
