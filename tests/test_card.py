@@ -393,3 +393,35 @@ def test_appeal_kind_from_its_own_heading_line():
     found = appeal_kind("Главе города\nот Иванова И.И.\nЖАЛОБА\nНа работу управляющей компании.\n", None)
     assert (found.value, found.rule) == ("жалоба", "heading")
     assert appeal_kind("Прошу рассмотреть моё заявление о ремонте.\n", None).rule != "heading"
+
+
+def test_page_count_of_a_text_is_its_form_feed_pages():
+    one = extract_card(ingest_text("О ремонте кровли\nТекст письма на одной странице.\n"))
+    assert one.page_count.value == 1
+    two = extract_card(ingest_text("О ремонте кровли\nПервая страница.\n\fВторая страница.\n\f"))
+    assert two.page_count.value == 2  # a trailing form feed opens no page
+
+
+def test_a_short_name_becomes_the_full_name_the_letter_gives_elsewhere():
+    text = (
+        "Fwd: аварии на коллекторе\n09.02.2025, 17:31, Инна Баранова (baranova.i29@yandex.ru):\n"
+        "Просим провести капитальный ремонт коллектора.\nБаранова Инна Степановна\n"
+    )
+    card = extract_card(ingest_text(text))
+    assert card.applicant.value.full_name == "Баранова Инна Степановна"
+    # another first name is another person: the short form stays
+    other = text.replace("Баранова Инна Степановна", "Баранова Ольга Степановна")
+    assert extract_card(ingest_text(other)).applicant.value.full_name == "Баранова Инна"
+
+
+def test_a_stray_ocr_mark_between_a_label_and_the_name():
+    text = "Обращение № 5518594\nИнформация о гражданине\nФИО гражданина:\n1\nТретьякова Дарья Олеговна\n"
+    assert extract_card(ingest_text(text)).applicant.value.full_name == "Третьякова Дарья Олеговна"
+
+
+def test_a_subject_that_only_names_the_form_is_no_summary():
+    from pipeline.card.summary import subject_label
+
+    assert subject_label("Тема: (Без темы);\nтекст") is None
+    assert subject_label("Тема: Обращение;\nтекст") is None
+    assert subject_label("Тема: Стоимость проезда;\n").value.startswith("Стоимость проезда")

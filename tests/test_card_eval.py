@@ -110,7 +110,10 @@ def test_realworld_truth_mapping():
         {"DeliveryTypeId": "Правительство Челябинской области", "AppealKind": "Заявление"}
     )
     assert forwarded["forwarded_by"]["name"] == "Правительство Челябинской области"
-    assert forwarded["channel"] is None
+    # the clerk's card records the forwarding body, not the channel, nor a date it left blank
+    assert "channel" not in forwarded and "outgoing_date" not in forwarded
+    noted = realworld_truth({"DeliveryTypeId": "Заявитель (ОНФ.Помощь)", "ExternalNumber": "5518594 (ОНФ)"})
+    assert noted["outgoing_number"] == "5518594" and noted["channel"] == "platform"
 
 
 # Measured on the 15 real development letters on 2026-11-23: overall 0.678 (59/87 fields). The floor is

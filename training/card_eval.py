@@ -323,21 +323,27 @@ def realworld_truth(card: dict[str, Any]) -> dict[str, Any]:
         doc_kind = "collective_appeal"
     else:
         doc_kind = "citizen_appeal"
-    external_date = s("ExternalDate")[:10] or None
-    return {
+    # «5518594 (ОНФ)»: the clerk's note of where the number comes from is not part of the number
+    number = re.sub(r"\s*\([^()\d]*\)\s*$", "", s("ExternalNumber")) or None
+    truth = {
         "doc_kind": doc_kind,
         "appeal_kind": appeal_kind,
-        "outgoing_number": s("ExternalNumber") or None,
-        "outgoing_date": external_date,
+        "outgoing_number": number,
         "summary": s("Content") or None,
         "applicant": {
             "full_name": full_name,
             "email": s("PetitionerEmail") or None,
             "address": s("PetitionerAddress") or None,
         },
-        "channel": channel,
         "forwarded_by": forwarded,
     }
+    # The card speaks for a field only where the clerk filled it in: ExternalDate is blank in most records
+    # whose document is dated, and a delivery type naming a forwarding body says nothing of the channel.
+    if s("ExternalDate"):
+        truth["outgoing_date"] = s("ExternalDate")[:10]
+    if forwarded is None:
+        truth["channel"] = channel
+    return truth
 
 
 def evaluate_realworld(

@@ -94,6 +94,18 @@ def _correspondent(text: str, directory: Any, avoid: tuple[int, int] | None) -> 
     return None, "rule"
 
 
+def _page_count(document: Document) -> Found | None:
+    """Pages as the document has them; a plain text's pages are the parts between form feeds (as
+    pdftotext writes them), and a text without any is one page."""
+    if not document.pages:
+        return None
+    if len(document.pages) == 1 and "\f" in document.pages[0].text:
+        parts = [part for part in document.pages[0].text.split("\f") if part.strip()]
+        return Found(max(1, len(parts)), 0, 0, "text_form_feeds")
+    rule = "text_pages" if document.media_type.startswith("text/") else "file_pages"
+    return Found(len(document.pages), 0, 0, rule)
+
+
 def extract_card(document: Document, resources: Any = None) -> Card:
     return extract_card_traced(document, resources)[0]
 
@@ -107,9 +119,7 @@ def extract_card_traced(document: Document, resources: Any = None) -> tuple[Card
 
 def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, dict[str, str]]:
     text = document.text
-    if document.pages:
-        pages_rule = "text_pages" if document.media_type.startswith("text/") else "file_pages"
-        builder.field("page_count", Found(len(document.pages), 0, 0, pages_rule), "metadata")
+    builder.field("page_count", _page_count(document), "metadata")
     found_channel = channel_rules.channel(text, document.media_type, document.metadata)
     if found_channel is None and text.strip():
         found_channel = kind.channel_model(text, resources)

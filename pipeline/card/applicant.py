@@ -20,8 +20,9 @@ _NAME = rf"(?P<name>{_W}\s+(?:{_INIT}|{_W}(?:\s+{_W})?))"
 _NAME_LABELS = [
     (
         re.compile(
-            r"(?:Фамилия,?\s*имя,?\s*отчество|Ф\.?\s?И\.?\s?О\.?(?:\s+(?:гражданина|заявителя|автора))?)\s*:?[ \t]*\n?[ \t]*"
-            + _NAME
+            r"(?:Фамилия,?\s*имя,?\s*отчество|Ф\.?\s?И\.?\s?О\.?(?:\s+(?:гражданина|заявителя|автора))?)\s*:?[ \t]*\n?"
+            # a stray mark OCR puts on a line of its own between a printout's label and its value
+            r"(?:[ \t]*[^\sА-ЯЁа-яё]{1,2}[ \t]*\n)?[ \t]*" + _NAME
         ),
         "name_label",
     ),
@@ -91,17 +92,40 @@ def _name_surname_first(name: str) -> str:
 
 
 def full_name(text: str) -> Found | None:
+    found = None
     for pattern, rule in _NAME_LABELS:
         for match in pattern.finditer(text):
             name = re.sub(r"\s+", " ", match.group("name")).strip()
             if not _is_person(name):
                 continue
-            return Found(nominative_name(name), match.start("name"), match.end("name"), rule)
-    match = _MAIL_SENDER.search(text)
-    if match:
+            found = Found(nominative_name(name), match.start("name"), match.end("name"), rule)
+            break
+        if found is not None:
+            break
+    if found is None and (match := _MAIL_SENDER.search(text)):
         name = _name_surname_first(match.group("name"))
-        return Found(nominative_name(name), match.start("name"), match.end("name"), "mail_sender")
-    return None
+        found = Found(nominative_name(name), match.start("name"), match.end("name"), "mail_sender")
+    return _fuller(text, found)
+
+
+def _fuller(text: str, found: Found | None) -> Found | None:
+    """«Баранова Инна» (an e-mail's sender) or «Голованова Т.Т.» (a cover letter) becomes the full name the
+    letter gives elsewhere («Баранова Инна Степановна» under the signature): same surname, a first name
+    that agrees with the known one or its initial, and a patronymic."""
+    if found is None or not isinstance(found.value, str):
+        return found
+    words = re.findall(r"[А-ЯЁа-яё]+", found.value)
+    if len(words) < 2 or (len(words) >= 3 and all(len(w) > 1 for w in words)):
+        return found
+    surname, first = words[0], words[1]
+    pattern = re.compile(rf"\b{re.escape(surname)}\s+(?P<first>{_W})\s+(?P<patr>{_W})\b")
+    for match in pattern.finditer(text):
+        agrees = match.group("first") == first or (len(first) == 1 and match.group("first")[0] == first)
+        agrees = agrees and (len(words) < 3 or match.group("patr")[0] == words[2][0])
+        if agrees and any("Patr" in p.tag for p in morph().parse(match.group("patr"))[:2]):
+            name = f"{surname} {match.group('first')} {match.group('patr')}"
+            return Found(nominative_name(name), found.start, found.end, found.rule)
+    return found
 
 
 def email(text: str, start: int = 0) -> Found | None:

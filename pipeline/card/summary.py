@@ -210,11 +210,15 @@ def topic_summary(topic: Found | None) -> Found | None:
     return Found(f"{preposition} {prepositional}", 0, 0, "topic_name")
 
 
+# a subject that only names the form («Обращение», «Жалоба») says nothing of what the letter is about
+_NO_SUBJECT = re.compile(
+    r"\(?\s*(?:без темы|no subject|нет темы|обращение|заявление|жалоба|предложение|вопрос|письмо)\s*\)?",
+    re.IGNORECASE,
+)
+
+
 def _no_subject(value: str) -> bool:
-    return (
-        re.fullmatch(r"\(?\s*(?:без темы|no subject|нет темы)\s*\)?", value.strip(), re.IGNORECASE)
-        is not None
-    )
+    return _NO_SUBJECT.fullmatch(value.strip().strip(".;:,! ")) is not None
 
 
 def mail_subject(metadata: dict) -> Found | None:
