@@ -8,12 +8,14 @@ import re
 from pipeline.card.found import Found
 from pipeline.contract import CHANNELS
 
+# Each clue is a mark of the delivery itself, not a word the body may use: «МЭДО» as a letter's topic, «пос.»
+# (a settlement) or «Кому: Губернатору» of a web-form printout are no channel.
 _CLUES: list[tuple[str, re.Pattern]] = [
     (
         "platform",
         re.compile(
-            r"Платформ[аы]\s+обратной\s+связи|\bПОС\b|ОНФ|Народный\s+фронт|Госуслуги\.?\s*Решаем\s+вместе|Источник\s+обращения|Информация\s+о\s+гражданине",
-            re.IGNORECASE,
+            r"(?i:Платформ[аы]\s+обратной\s+связи|Народный\s+фронт|Госуслуги\.?\s*Решаем\s+вместе|"
+            r"Источник\s+обращения|Информация\s+о\s+гражданине)|\bПОС\b|\bОНФ\b"
         ),
     ),
     (
@@ -23,11 +25,19 @@ _CLUES: list[tuple[str, re.Pattern]] = [
             re.IGNORECASE,
         ),
     ),
-    ("medo", re.compile(r"\bМЭДО\b|межведомственного\s+электронного\s+документооборота", re.IGNORECASE)),
+    (
+        "medo",
+        re.compile(
+            r"(?:по|через|из|в)\s+(?:систем[аеуы]\s+)?(?:МЭДО\b|межведомственного\s+электронного\s+документооборота)"
+            r"|^[ \t]*(?:МЭДО|Электронный\s+паспорт)\b",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+    ),
     (
         "email",
         re.compile(
-            r"^(?:От кого|From|Кому|To|Тема|Subject)\s*:|Пересылаемое\s+сообщение|^Fwd?:|Original Message",
+            r"^(?:От кого|From|Кому|To)\s*:[^\n]*@|^(?:Тема|Subject)\s*:[^\n]*\n(?:[^\n]*\n){0,3}?[^\n]*@"
+            r"|Пересылаемое\s+сообщение|^Fwd?:|Original Message",
             re.IGNORECASE | re.MULTILINE,
         ),
     ),
