@@ -98,3 +98,23 @@ def test_citizens_lengths_spread_like_real_mail(rows):
     assert (
         lengths[len(lengths) // 20] < 800 and lengths[-len(lengths) // 10] > 2200
     )  # short notes and long packages
+
+
+def test_package_column_names_the_form(rows):
+    forms = {r["package"] for r in rows}
+    assert {
+        "letter",
+        "web_form",
+        "forwarded",
+        "forwarded_card",
+        "forwarded_two_step",
+        "mail_forward",
+    } <= forms
+    assert forms <= {"letter", "web_form", "platform_form", "call_centre", "incident", "hotline", "mail_forward",
+                     "forwarded", "forwarded_card", "forwarded_two_step"}  # fmt: skip
+    for r in rows:
+        assert r["package"].startswith("forwarded") == (
+            r["layout"] == "forwarded" and bool(r["applicant_full_name"])
+        )
+        if r["package"] == "mail_forward":
+            assert r["text"].startswith("Fwd:") and r["applicant_email"]

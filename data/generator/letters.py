@@ -31,6 +31,7 @@ class Letter:
     layout: str = "stacked"  # stacked | two_column | form | forwarded
     pages_hint: int = 1
     hidden: set[str] = field(default_factory=set)  # truths the page does not carry (the register blanks them)
+    package: str = ""  # the register's `package` when the letter is not a plain letter
 
     @property
     def text(self) -> str:
@@ -264,7 +265,7 @@ def webform_letter(
     addressee: str,
     platform: bool = False,
 ) -> Letter:
-    letter = Letter(layout="form")
+    letter = Letter(layout="form", package="platform_form" if platform else "web_form")
     if not address:
         letter.hidden.add("applicant_address")
     if not phone:

@@ -35,8 +35,8 @@ def callcentre_letter(
     operator,
 ) -> Letter:
     """A card printed from a call-centre or incident system; the citizen's words sit in the middle of it."""
-    letter = Letter(layout="form")
     style = rng.randrange(3)
+    letter = Letter(layout="form", package=("call_centre", "incident", "hotline")[style])
     if not address:
         letter.hidden.add("applicant_address")
     if not email or style == 1 or rng.random() < 0.3:  # calls and posts in social networks rarely give one
@@ -254,4 +254,5 @@ def mail_printout(
         blocks=[Block("form_header", "\n".join(head))] + letter.blocks,
         layout=letter.layout,
         hidden=letter.hidden - {"applicant_email"},
+        package="mail_forward",
     )

@@ -80,7 +80,7 @@ COLUMNS = [
     "topic_code", "topic_name", "subject", "summary", "page_count", "attachment_sheets", "text",
     "resolution_author_id", "resolution_text", "resolution_kind", "executor_id", "executor_unit_id",
     "coexecutor_ids", "deadline", "oracle_executor_id", "duplicate_of", "repeat_of", "collective_group",
-    "lookalike_of", "layout", "lookalike_kind",
+    "lookalike_of", "layout", "lookalike_kind", "package",
 ]  # fmt: skip
 INT_COLUMNS = ("page_count", "attachment_sheets")
 
@@ -527,6 +527,7 @@ class Generator:
             addressee_key=addr_key,
             res_kind="answer_applicant",
         )
+        fields["package"] = letter.package or "letter"
         draft.fields = fields
         draft.citizen = citizen
         return draft
@@ -564,7 +565,7 @@ class Generator:
                            attachment_note=rng.choice([f"Приложение: на {sheets} л. в 1 экз.", f"Приложение: обращение на {sheets} л.",
                                                        f"Приложение: по тексту на {sheets} л."]))  # fmt: skip
         letter = Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + appeal.blocks, layout="forwarded",
-                        hidden=cover.hidden | appeal.hidden)  # fmt: skip
+                        hidden=cover.hidden | appeal.hidden, package=appeal.package)  # fmt: skip
         fields.update({
             "correspondent_id": org.org_id, "correspondent_name": org.full_name, "correspondent_variant": variant,
             "outgoing_number": number, "outgoing_date": sent.isoformat(), "forwarded_by_id": org.org_id,
@@ -581,6 +582,7 @@ class Generator:
         appeal, or a higher body's cover with that body's printout (the appeal went down two steps)."""
         u = rng.random()
         if u >= 0.5:
+            appeal.package = "forwarded"
             return appeal
         upstream = rng.choice(PF.UPSTREAM_BODIES) if u < 0.3 else None
         received = day - dt.timedelta(days=rng.randint(8, 25) if upstream else rng.randint(2, 7))
@@ -593,6 +595,7 @@ class Generator:
                                  phone=citizen.phone if rng.random() < 0.7 else "", email=citizen.email, body=body,
                                  typo_rate=typo_rate)  # fmt: skip
         if upstream is None:
+            card.package = "forwarded_card"
             return card
         sent = add_working_days(received, rng.randint(1, 4))
         number = rng.choice([f"А26-05-{rng.randint(10**6, 10**7)}", f"П{rng.randint(10, 99)}-{rng.randint(1000, 99999)}",
@@ -602,7 +605,7 @@ class Generator:
                                number=number, sent=sent, received=received, received_number=received_number,
                                signer=self.people.person(rng), sheets=page_count(card))  # fmt: skip
         return Letter(blocks=cover.blocks + [Block("pagebreak", "\f")] + card.blocks, layout="stacked",
-                      hidden=set(card.hidden))  # fmt: skip
+                      hidden=set(card.hidden), package="forwarded_two_step")  # fmt: skip
 
     # --- derived letters ------------------------------------------------------------------------------------
     def duplicate(self, orig: Draft) -> Draft | None:
@@ -859,6 +862,7 @@ class Generator:
             text = paged_text(blocks, breaks)
             row = {c: "" for c in COLUMNS}
             row.update({k: v for k, v in d.fields.items() if k in row})
+            row["package"] = row["package"] or "letter"
             for k in d.letter.hidden:  # the clerk fills only what the letter carries
                 row[k] = ""
             row.update(

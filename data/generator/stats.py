@@ -18,6 +18,11 @@ def _join(counts: dict | Counter) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _quartiles(values: list[int]) -> str:
+    q1, q2, q3 = statistics.quantiles(values, n=4)
+    return f"median {int(q2)}, quartiles {int(q1)}–{int(q3)}"
+
+
 def table(world: Path) -> str:
     w = json.loads((world / "world.json").read_text(encoding="utf-8"))
     with (world / "register.csv").open(encoding="utf-8") as fh:
@@ -29,6 +34,8 @@ def table(world: Path) -> str:
 
     org = [r for r in rows if r["correspondent_id"]]
     lengths = sorted(len(r["text"]) for r in rows)
+    citizens = [r for r in rows if r["doc_kind"] in ("citizen_appeal", "collective_appeal")]
+    citizen_lengths = sorted(len(r["text"]) for r in citizens)
     out = [
         "| measure | value |",
         "|---|---|",
@@ -62,6 +69,9 @@ def table(world: Path) -> str:
         f"| pages | {_join(Counter(r['page_count'] for r in rows))} |",
         f"| text length, characters | median {int(statistics.median(lengths))}, 10–90 % "
         f"{lengths[n // 10]}–{lengths[n * 9 // 10]} |",
+        f"| citizens' appeals, length | {_quartiles(citizen_lengths)} |",
+        f"| package forms of citizens' appeals | {_join(Counter(r['package'] for r in citizens))} |",
+        f"| texts with a page break («\\f») | {sum(chr(12) in r['text'] for r in rows)} |",
         f"| staff | {c['staff']} people over the period; left per year "
         + ", ".join(f"{k}: {v}" for k, v in c["staff_left_by_year"].items())
         + "; hired "
