@@ -76,7 +76,8 @@ def nominative_name(name: str) -> str:
         parses = morph().parse(word)
         if not _given_name(parses, case, gender):
             # the surname: written in the nominative when the first name or patronymic is, else put back by
-            # petrovich's rules (the dictionary reads «Ореховой» as an adjective, «Пестова» as a village)
+            # inflecting candidate nominatives (the dictionary reads «Ореховой» as an adjective, «Пестова»
+            # as a village)
             if case == "nomn":
                 out.append(word.capitalize())
                 continue
@@ -120,48 +121,105 @@ def _given_name(parses, case: str | None, gender: str | None) -> bool:
     )
 
 
-_PETROVICH_CASES = {"gent": 0, "datv": 1, "accs": 2, "ablt": 3, "loct": 4}
+_OBLIQUE_CASES = {"gent", "datv", "accs", "ablt", "loct"}
 _NOMINATIVE_ENDINGS = ("", "а", "я", "ь", "й", "ой", "ий", "ый", "ая", "яя", "о")
-
-
-@lru_cache(maxsize=1)
-def _petrovich():
-    from pytrovich.maker import PetrovichDeclinationMaker
-
-    return PetrovichDeclinationMaker()
 
 
 @lru_cache(maxsize=4096)
 def _surname_nominative(word: str, case: str | None, gender: str | None) -> str | None:
-    """The nominative surname petrovich declines into `word` in `case` for `gender` («Пестова», genitive,
-    masculine → «Пестов»), trying the word's stem with each usual nominative ending; None when none does."""
-    if case not in _PETROVICH_CASES or gender not in {"masc", "femn"}:
+    """The nominative surname that declines into `word` in `case` for `gender` («Пестова», genitive,
+    masculine → «Пестов»): the word's stem with each usual nominative ending, kept when pymorphy3 reads it
+    as a nominative of that gender and inflects it back into the written form; None when none does."""
+    if case not in _OBLIQUE_CASES or gender not in {"masc", "femn"}:
         return None
-    from pytrovich.enums import Case, Gender, NamePart
-
-    word = word.capitalize()
-    wanted_case = Case(_PETROVICH_CASES[case])
-    wanted_gender = Gender.MALE if gender == "masc" else Gender.FEMALE
+    written = word.casefold()
     unchanged = None  # an indeclinable surname («Черных») only when no declinable one fits
     found: list[str] = []
     for cut in range(0, 4):
-        stem = word[: len(word) - cut] if cut else word
+        stem = written[: len(written) - cut] if cut else written
         if len(stem) < 2:
             break
         for ending in _NOMINATIVE_ENDINGS:
             candidate = stem + ending
-            try:
-                declined = _petrovich().make(NamePart.LASTNAME, wanted_gender, wanted_case, candidate)
-            except Exception:  # noqa: BLE001 - petrovich's rules may not cover an odd string
+            if not _declines_into(candidate, case, gender, written):
                 continue
-            if declined != word:
-                continue
-            if candidate != word:
+            if candidate != written:
                 found.append(candidate)
             else:
                 unchanged = candidate
     # the shortest reading: «Кузнецовым» is «Кузнецов», not the adjective-like «Кузнецовый»
-    return min(found, key=len) if found else unchanged
+    best = min(found, key=len) if found else unchanged
+    return best.capitalize() if best else None
+
+
+# Surnames pymorphy3's dictionary knows, one per declension pattern: a surname it lacks («Пестов» is read as
+# «пест», plural genitive) declines like the known one with the longest common ending.
+_MODEL_SURNAMES = (
+    "иванов",
+    "иванова",
+    "медведев",
+    "медведева",
+    "ильин",
+    "ильина",
+    "достоевский",
+    "достоевская",
+    "троцкий",
+    "троцкая",
+    "толстой",
+    "толстая",
+)
+
+
+def _declines_into(candidate: str, case: str, gender: str, written: str) -> bool:
+    """Does `candidate`, as a nominative surname of `gender`, take the form `written` in `case`? By
+    pymorphy3's own surname reading of it, else by the paradigm of the model surname it ends like."""
+    for parse in morph().parse(candidate):
+        tag = parse.tag
+        if "Surn" not in tag or tag.case != "nomn" or tag.number == "plur" or tag.gender != gender:
+            continue
+        inflected = parse.inflect({case, "sing", gender})
+        if inflected is not None and inflected.word == written:
+            return True
+    return _by_analogy(candidate, case, gender) == written
+
+
+@lru_cache(maxsize=4096)
+def _by_analogy(candidate: str, case: str, gender: str) -> str | None:
+    best = None
+    for model in _MODEL_SURNAMES:
+        common = next(
+            (k for k in range(min(len(model), len(candidate)), 0, -1) if candidate.endswith(model[-k:])), 0
+        )
+        if common >= 2 and (best is None or common > best[1]):
+            parse = _surname_parse(model, gender)
+            if parse is not None:
+                best = (parse, common, model)
+    if best is None:
+        return None
+    parse, _, model = best
+    inflected = parse.inflect({case, "sing", gender})
+    if inflected is None:
+        return None
+    form = inflected.word
+    prefix = next(
+        k for k in range(len(model) + 1) if k == len(model) or k == len(form) or model[k] != form[k]
+    )
+    changed = len(model) - prefix
+    if changed and not candidate.endswith(model[prefix:]):
+        return None
+    return candidate[: len(candidate) - changed] + form[prefix:]
+
+
+@lru_cache(maxsize=32)
+def _surname_parse(model: str, gender: str):
+    return next(
+        (
+            p
+            for p in morph().parse(model)
+            if "Surn" in p.tag and p.tag.case == "nomn" and p.tag.gender == gender and p.tag.number == "sing"
+        ),
+        None,
+    )
 
 
 def _case(words: list[str], gender: str | None) -> str | None:
