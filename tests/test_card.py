@@ -425,3 +425,14 @@ def test_a_subject_that_only_names_the_form_is_no_summary():
     assert subject_label("Тема: (Без темы);\nтекст") is None
     assert subject_label("Тема: Обращение;\nтекст") is None
     assert subject_label("Тема: Стоимость проезда;\n").value.startswith("Стоимость проезда")
+
+
+def test_a_form_names_its_addressee_in_a_field_an_e_mail_in_an_address():
+    from pipeline.card.header import addressee
+
+    form = (
+        "Платформа обратной связи (ПОС)\nСообщение № 923/24\n"
+        "Орган власти, адресат: Губернатор Челябинской области Калашникова Л.О.\nАвтор: Шарапов Мариан\n"
+    )
+    assert addressee(form).value["name"] == "Калашникова Л.О."
+    assert addressee("Fwd: Обращение\nКому: Управление по работе с обращениями <pusta@example.ru>\n") is None

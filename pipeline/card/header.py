@@ -220,7 +220,29 @@ def addressee(text: str) -> Found | None:
                 "name": short_name(person.group("name")),
             }
             return Found(value, block[0][0], block[-1][1], "dative_block")
-    return None
+    return _addressee_label(text)
+
+
+# a web-form printout names its addressee in a field («Адресат: Губернатор … Калашникова Л.О.»); an e-mail's
+# «Кому:» holds an address instead
+_ADDRESSEE_LABEL = re.compile(
+    r"^[ \t]*(?:[А-ЯЁа-яё ]{3,30},[ \t]*)?(?:Адресат|Кому|Получатель)[ \t]*:[ \t]*(?P<v>[^\n@]{5,200})$",
+    re.M | re.I,
+)
+
+
+def _addressee_label(text: str) -> Found | None:
+    from pipeline.card.nlp import short_name
+
+    match = _ADDRESSEE_LABEL.search(text[:1000])
+    if match is None:
+        return None
+    joined = match.group("v").strip()
+    person = last_person(joined) or PERSON_FULL.search(joined)
+    if person is None:
+        return None
+    value = {"position": joined[: person.start()].strip(" ,"), "name": short_name(person.group("name"))}
+    return Found(value, match.start("v"), match.end("v"), "addressee_label")
 
 
 def _dative(word: str) -> bool:
