@@ -21,6 +21,13 @@ WANTED = [
     ("medo", "clean", "", 1), ("scan_pdf", "clean", "", 1), ("eml", "clean", "html_only", 1),
     ("eml", "clean", "html_alternative", 1),
 ]  # fmt: skip
+# (formats, a test on the register row, how many): multi-page letters and the package forms of appeals
+WANTED_ROWS = [
+    (("pdf", "medo"), lambda r: int(r["page_count"]) >= 2 and r["package"] == "letter", 1),
+    (("pdf", "medo", "scan_pdf", "tiff"), lambda r: r["package"] == "forwarded_two_step", 1),
+    (("txt",), lambda r: r["package"] in ("call_centre", "hotline", "incident"), 2),
+    (("eml", "docx"), lambda r: r["package"] == "mail_forward", 1),
+]
 
 
 def make_samples(out: Path, seed: int = 42) -> list[dict]:
@@ -30,11 +37,17 @@ def make_samples(out: Path, seed: int = 42) -> list[dict]:
         rendered = world / "rendered"
         with (rendered / "manifest.csv").open(encoding="utf-8") as fh:
             manifest = list(csv.DictReader(fh))
+        with (world / "register.csv").open(encoding="utf-8") as fh:
+            by_id = {r["doc_id"]: r for r in csv.DictReader(fh)}
         chosen: list[dict] = []
         for fmt, noise, detail, n in WANTED:
             group = [
                 m for m in manifest if m["format"] == fmt and m["noise"] == noise and detail in m["detail"]
             ]
+            group.sort(key=lambda m: ((rendered / m["file"]).stat().st_size, m["file"]))
+            chosen += [m for m in group if m not in chosen][:n]
+        for formats, test, n in WANTED_ROWS:
+            group = [m for m in manifest if m["format"] in formats and test(by_id[m["doc_id"]])]
             group.sort(key=lambda m: ((rendered / m["file"]).stat().st_size, m["file"]))
             chosen += [m for m in group if m not in chosen][:n]
         if out.exists():
