@@ -436,3 +436,18 @@ def test_a_form_names_its_addressee_in_a_field_an_e_mail_in_an_address():
     )
     assert addressee(form).value["name"] == "Калашникова Л.О."
     assert addressee("Fwd: Обращение\nКому: Управление по работе с обращениями <pusta@example.ru>\n") is None
+
+
+def test_a_printouts_own_number_and_date_fields():
+    from pipeline.card.header import outgoing
+
+    card = "Единый контакт-центр\nКарточка обращения № 5019951\nДата и время звонка: 02.10.2024 10:17\nОператор: Маркова А.И.\n"
+    number, date = outgoing(card)
+    assert (number.value, date.value) == ("5019951", dt.date(2024, 10, 2))
+    portal = (
+        "Электронное обращение\nРегистрационный номер на портале: 866/24\nДата подачи: 12 августа 2024 г.\n"
+    )
+    number, date = outgoing(portal)
+    assert (number.value, date.value) == ("866/24", dt.date(2024, 8, 12))
+    # a creation time whose year OCR cut off is no date
+    assert outgoing("Обращение № 5512019\nДата создания: 02:55 17.01.2\n")[1] is None

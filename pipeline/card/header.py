@@ -115,7 +115,8 @@ def outgoing(text: str) -> tuple[Found | None, Found | None]:
     labelled = _NUMBER_LABEL.search(text[:3000])
     if labelled:
         num = _clean_number(labelled.group("num"))
-        return Found(num, labelled.start("num"), labelled.start("num") + len(num), "number_label"), None
+        found = Found(num, labelled.start("num"), labelled.start("num") + len(num), "number_label")
+        return found, _labelled_date(text)
     limit = header_end(text)
     for number, date in _pairs(text):
         num = _clean_number(number.group("num"))
@@ -128,7 +129,8 @@ def outgoing(text: str) -> tuple[Found | None, Found | None]:
         zone = "header" if start < limit else "body"
         if date is None:
             if zone == "header" and _standalone(text, number):
-                return Found(num, number.start("num"), number.start("num") + len(num), "number_line"), None
+                found = Found(num, number.start("num"), number.start("num") + len(num), "number_line")
+                return found, _labelled_date(text)
             continue
         parsed = _date_value(date)
         if parsed is None:
@@ -141,15 +143,35 @@ def outgoing(text: str) -> tuple[Found | None, Found | None]:
     return None, None
 
 
+# a printout's own date field next to its number («Дата подачи: 12 августа 2024 г.», «Поступило: 30.07.2024
+# 11:04»)
+_DATE_LABEL = re.compile(
+    r"^[ \t]*(?:Дата(?:\s+и\s+время)?\s+(?:подачи|создания|публикации|поступления|обращения|регистрации|звонка)"
+    r"(?:\s+обращения)?|Поступило|Подано)[ \t]*:[ \t]*(?P<rest>[^\n]{4,60})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _labelled_date(text: str) -> Found | None:
+    label = _DATE_LABEL.search(text[:1500])
+    if label is None:
+        return None
+    date = DATE.search(text, label.start("rest"), label.end("rest"))
+    parsed = _date_value(date) if date else None
+    return Found(parsed[0], parsed[1], parsed[2], "date_label") if parsed else None
+
+
 def _standalone(text: str, number) -> bool:
     """A number alone on its line at the top («№ 522/25», «Обращение № 5486326»): a form's own number."""
     line_start = text.rfind("\n", 0, number.start()) + 1
     line_end = text.find("\n", number.end())
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     head = text[line_start : number.start()].strip()
-    return (not head or re.fullmatch(r"[ОоЭэ]бращение|Заявка|Запрос|Исх\.?", head) is not None) and len(
-        line.strip()
-    ) <= len(head) + len(number.group(0)) + 4
+    return (
+        not head
+        or re.fullmatch(r"[ОоЭэ]бращение|Заявка|Запрос|Исх\.?|Сообщение|Инцидент|Карточка\s+обращения", head)
+        is not None
+    ) and len(line.strip()) <= len(head) + len(number.group(0)) + 4
 
 
 def reply_to(text: str) -> Found | None:
