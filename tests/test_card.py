@@ -451,3 +451,15 @@ def test_a_printouts_own_number_and_date_fields():
     assert (number.value, date.value) == ("866/24", dt.date(2024, 8, 12))
     # a creation time whose year OCR cut off is no date
     assert outgoing("Обращение № 5512019\nДата создания: 02:55 17.01.2\n")[1] is None
+
+
+def test_a_forwarding_covers_subject_is_not_the_appeals_summary():
+    from pipeline.card.summary import summary
+
+    text = (
+        "О направлении обращения Калашниковой Ии Тимуровны\n"
+        "Направляем по компетенции обращение Калашниковой Ии Тимуровны (kalasnikova.i16@gmail.com) о пособии"
+        " по безработице для рассмотрения и ответа заявителю.\n"
+    )
+    assert summary(text, is_appeal=True).value == "О пособии по безработице"
+    assert summary("О направлении обращения Иванова И.И.\nНаправляем обращение.\n", is_appeal=True) is None

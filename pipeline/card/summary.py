@@ -129,7 +129,7 @@ def line_before_greeting(text: str) -> Found | None:
 
 # «обращение жителей района о доступности медицинской помощи»: what the appeal is about, named after it
 _ABOUT = re.compile(
-    r"\b(?:обращени[еяю]|обращаюсь|обращаемся|жалоб[аеуы]|заявлени[еяю])\b[^.!?\n]{0,80}?\s"
+    r"\b(?:обращени[еяю]|обращаюсь|обращаемся|жалоб[аеуы]|заявлени[еяю])\b(?:\([^()\n]{0,80}\)|[^.!?\n]){0,80}?\s"
     r"(?P<x>(?:о|об|обо)\s+[^.,;:!?()«»\n]{3,120})",
     re.IGNORECASE,
 )
@@ -141,11 +141,18 @@ _GENERIC_ASK = re.compile(
 )
 
 
+_FORWARDING_TAIL = re.compile(
+    r"\s+(?:(?:для|на)\s+(?:рассмотрени|ответ)|по\s+компетенции|поступивш|зарегистрированн)", re.IGNORECASE
+)
+
+
 def about_phrase(text: str) -> Found | None:
     match = _ABOUT.search(text)
     if match is None:
         return None
     phrase = re.sub(r"\s+", " ", match.group("x")).strip()
+    # «… о пособии по безработице для рассмотрения и ответа заявителю»: the forwarding formula is no subject
+    phrase = _FORWARDING_TAIL.split(phrase)[0]
     if re.match(
         r"(?:о|об|обо)\s+(?:том|тем|чем|нем|ней|них|принят\w*\s+мер|результат|ход[еу]?\s+рассмотрени)",
         phrase,
@@ -190,9 +197,17 @@ def subject_label(text: str) -> Found | None:
     return None
 
 
+# a forwarding cover's own subject names the forwarding, not what the citizen asks
+_COVER_SUBJECT = re.compile(r"О\s+(?:направлении|переадресации|пересылке|рассмотрении)\s+обращени", re.I)
+
+
 def summary(text: str, is_appeal: bool, requests: bool = True) -> Found | None:
     if is_appeal:
-        return appeal_summary(text, requests) or subject_line(text)
+        found = appeal_summary(text, requests)
+        if found is not None:
+            return found
+        line = subject_line(text)
+        return None if line is not None and _COVER_SUBJECT.match(line.value) else line
     return subject_line(text) or line_before_greeting(text) or appeal_summary(text, requests)
 
 
