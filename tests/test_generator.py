@@ -35,7 +35,7 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("world")
-    build(out, seed=11, years=2, per_year=500, render=30, workers=2)
+    build(out, seed=12, years=2, per_year=500, render=30, workers=2)
     return out
 
 
@@ -235,7 +235,7 @@ def test_resolutions_name_executors_in_dative_with_personal_styles(world, regist
 
 def test_world_json_and_oracle(world, register):
     data = json.loads((world / "world.json").read_text(encoding="utf-8"))
-    assert data["seed"] == 11 and data["counts"]["letters"] == len(register)
+    assert data["seed"] == 12 and data["counts"]["letters"] == len(register)
     assert 0.75 <= data["oracle_top1"] <= 0.95
     idiosyncratic = (register["executor_id"] != register["oracle_executor_id"]).mean()
     assert 0.05 <= idiosyncratic <= 0.25
