@@ -1,9 +1,11 @@
 """The executor ranker: which staff member handles a letter, with calibrated probabilities.
 
-A linear model (SGD, logistic loss) over TF-IDF word and character n-grams of the letter plus its card
-fields and author-conditioned field pairs. Recent assignments weigh more (exponential decay by age);
-card fields are dropped at random while fitting, because at prediction time the card extractor may leave
-any of them empty. Scores are calibrated by a temperature fitted on the newest slice of the training data.
+A routing table of who handled the letter's topic lately (and its author's letters on the topic), mixed
+with a linear model (SGD, logistic loss) over TF-IDF word n-grams of the letter plus its card fields, which
+carries the ranking when the card has no topic. Recent assignments weigh more (exponential decay by age);
+card fields are dropped at random while fitting the linear model, because at prediction time the card
+extractor may leave any of them empty. Scores are calibrated by a temperature fitted on the newest slice of
+the training data.
 """
 
 from __future__ import annotations
@@ -150,76 +152,118 @@ class LetterVectorizer(BaseEstimator):
         return self.with_fields(text, records)
 
 
-def routing_table(
-    keys: Sequence[str | None],
-    y_index: np.ndarray,
-    dates: Sequence[date] | None,
-    half_life_days: float | None,
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """key (the topic) → (class indices, shares) from exponentially decayed counts: who handled this topic
-    lately. Decay is relative to the newest row, so the table reflects the current routing."""
-    weights = recency_weights(dates, len(y_index), half_life_days)
-    sums: dict[str, dict[int, float]] = {}
-    for key, index, weight in zip(keys, y_index, weights, strict=True):
-        if key is None:
-            continue
-        bucket = sums.setdefault(key, {})
-        bucket[int(index)] = bucket.get(int(index), 0.0) + float(weight)
-    table = {}
-    for key, bucket in sums.items():
-        idx = np.fromiter(bucket, dtype=np.int32)
-        share = np.fromiter(bucket.values(), dtype=np.float32)
-        table[key] = (idx, share / share.sum())
-    return table
+class RoutingTable(BaseEstimator):
+    """Who handled letters like this lately: recency-decayed executor counts per key, for a chain of keys
+    from general to specific (the topic, then the author and the topic). Each level's shares shrink towards
+    its parent's by `prior_strength` pseudo-letters, so a rare author-topic pair does not override the
+    topic's routing on one letter."""
 
+    def __init__(
+        self,
+        chain: tuple[tuple[str, ...], ...] = (("topic_code",), ("author_id", "topic_code")),
+        half_life_days: float | None = 90.0,
+        prior_strength: float = 1.0,
+    ):
+        self.chain = chain
+        self.half_life_days = half_life_days
+        self.prior_strength = prior_strength
 
-def table_proba(table: dict, keys: Sequence[str | None], n_classes: int) -> tuple[np.ndarray, np.ndarray]:
-    """(probabilities, which rows had a known key)."""
-    proba = np.zeros((len(keys), n_classes), dtype=np.float64)
-    known = np.zeros(len(keys), dtype=bool)
-    for row, key in enumerate(keys):
-        entry = table.get(key) if key is not None else None
-        if entry is not None:
-            proba[row, entry[0]] = entry[1]
-            known[row] = True
-    return proba, known
+    def _keys(self, record: dict) -> list[tuple | None]:
+        keys = []
+        for level, names in enumerate(self.chain):
+            values = tuple(record.get(name) for name in names)
+            keys.append(None if any(v is None for v in values) else (level, *values))
+        return keys
+
+    def fit(
+        self, records: list[dict], y_index: np.ndarray, dates: Sequence[date] | None, n_classes: int
+    ) -> RoutingTable:
+        weights = recency_weights(dates, len(y_index), self.half_life_days)
+        sums: dict[tuple, dict[int, float]] = {}
+        for record, index, weight in zip(records, y_index, weights, strict=True):
+            for key in self._keys(record):
+                if key is not None:
+                    bucket = sums.setdefault(key, {})
+                    bucket[int(index)] = bucket.get(int(index), 0.0) + float(weight)
+        self.counts_ = {
+            key: (
+                np.fromiter(bucket, dtype=np.int32),
+                np.fromiter(bucket.values(), dtype=np.float32),
+            )
+            for key, bucket in sums.items()
+        }
+        self.n_classes_ = n_classes
+        return self
+
+    def predict_proba(self, records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities, which rows had a known first-level key)."""
+        check_is_fitted(self, "counts_")
+        proba = np.zeros((len(records), self.n_classes_), dtype=np.float64)
+        known = np.zeros(len(records), dtype=bool)
+        for row, record in enumerate(records):
+            shares = None
+            for key in self._keys(record):
+                entry = self.counts_.get(key) if key is not None else None
+                if entry is None:
+                    if shares is None:
+                        break
+                    continue
+                counts = np.zeros(self.n_classes_)
+                counts[entry[0]] = entry[1]
+                total = float(entry[1].sum())
+                if shares is None:
+                    shares = counts / total
+                else:
+                    shares = (counts + self.prior_strength * shares) / (total + self.prior_strength)
+            if shares is not None:
+                proba[row] = shares
+                known[row] = True
+        return proba, known
 
 
 class ExecutorRanker(ClassifierMixin, BaseEstimator):
-    """fit(records, executor_ids, dates=...) → predict / predict_proba over executor ids.
+    """fit(records, executor_ids, dates=..., units=...) → predict / predict_proba over executor ids.
 
-    Two views mixed: the linear model over text and card fields, and the routing table of who handled the
-    letter's topic lately (decayed counts). The mixing weight is chosen on the newest training slice."""
+    Two views mixed. The routing table (who handled the letter's topic, and its author's letters on the
+    topic, lately) carries the choice of the person: on a register the text adds little once the topic is
+    known. The linear model over text and card fields answers when the card has no topic; given `units`
+    (each executor's unit on the day) it learns the unit, a few dozen classes instead of every person, and
+    spreads the unit's probability over its people by their recent share of its letters. The mixing weight
+    is chosen on the newest training slice."""
 
     def __init__(
         self,
         alpha: float = 5e-5,
-        max_iter: int = 6,
+        max_iter: int = 5,
         refresh_epochs: int = 2,
         half_life_days: float | None = 90.0,
-        table_half_life_days: float | None = 60.0,
-        table_key: str = "topic_code",
+        table_half_life_days: float | None = 90.0,
+        table_chain: tuple[tuple[str, ...], ...] = (("topic_code",), ("author_id", "topic_code")),
+        prior_strength: float = 1.0,
         field_dropout: float = 0.5,
         calibration_fraction: float = 0.1,
-        max_rows: int | None = 60_000,
+        max_rows: int | None = 30_000,
         use_char: bool = True,
         lemmatize: bool = False,
+        text_chars: int = 1500,
         random_state: int = 0,
         n_jobs: int | None = 2,
     ):
         self.alpha = alpha
         self.max_iter = max_iter
         self.refresh_epochs = refresh_epochs
-        self.n_jobs = n_jobs
         self.half_life_days = half_life_days
         self.table_half_life_days = table_half_life_days
-        self.table_key = table_key
+        self.table_chain = table_chain
+        self.prior_strength = prior_strength
         self.field_dropout = field_dropout
         self.calibration_fraction = calibration_fraction
         self.max_rows = max_rows
         self.use_char = use_char
         self.lemmatize = lemmatize
+        self.text_chars = text_chars
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _drop_fields(self, records: list[dict], rng: np.random.Generator) -> list[dict]:
         if not self.field_dropout:
@@ -244,71 +288,95 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         for _ in range(epochs):
             clf.partial_fit(X, y, classes=classes, sample_weight=weights)
 
+    def _table(self, records, y_index, dates) -> RoutingTable:
+        return RoutingTable(self.table_chain, self.table_half_life_days, self.prior_strength).fit(
+            records, y_index, dates, len(self.classes_)
+        )
+
+    def _spread(self, groups, y_index, dates) -> np.ndarray:
+        """groups × people: each person's recency-weighted share of the group's letters."""
+        weights = recency_weights(dates, len(y_index), self.table_half_life_days)
+        share = np.zeros((len(self.groups_), len(self.classes_)))
+        np.add.at(share, (np.searchsorted(self.groups_, groups), y_index), weights)
+        return share / np.maximum(share.sum(axis=1, keepdims=True), 1e-12)
+
     def fit(
-        self, records: list[dict], y: Sequence[str], dates: Sequence[date] | None = None
+        self,
+        records: list[dict],
+        y: Sequence[str],
+        dates: Sequence[date] | None = None,
+        units: Sequence[str | None] | None = None,
     ) -> ExecutorRanker:
-        """Epochs over the older rows; the temperature from the newest `calibration_fraction` (held out so
-        far); then a pass over those newest rows too, so the newest routing is learnt as well."""
+        """The routing table learns from every row (decayed by age); the linear model from the newest
+        `max_rows`: epochs over them but the newest `calibration_fraction`, where the temperature and the
+        mixing weight are chosen, then a pass over those newest rows too."""
         rng = np.random.default_rng(self.random_state)
         y = np.asarray([str(v) for v in y])
+        groups = (
+            y
+            if units is None
+            else np.asarray([str(u) if u else f"person:{p}" for u, p in zip(units, y, strict=True)])
+        )
         if dates is not None:
             order = np.argsort([d.toordinal() for d in dates], kind="stable")
-            records, y, dates = [records[i] for i in order], y[order], [dates[i] for i in order]
-        if self.max_rows and len(records) > self.max_rows:
-            # The newest letters carry the current routing; old ones mostly add training time.
-            records, y = records[-self.max_rows :], y[-self.max_rows :]
-            dates = dates[-self.max_rows :] if dates is not None else None
-        weights = recency_weights(dates, len(records), self.half_life_days)
-        classes = np.unique(y)
+            records, y, groups = [records[i] for i in order], y[order], groups[order]
+            dates = [dates[i] for i in order]
+        self.classes_ = np.unique(y)
+        self.groups_ = np.unique(groups)
+        y_index = np.searchsorted(self.classes_, y)
+        n_all = len(records)
+        start = max(0, n_all - self.max_rows) if self.max_rows else 0
+        recent = slice(start, n_all)
+        recent_records = records[recent]
+        weights = recency_weights(
+            dates[recent] if dates is not None else None, n_all - start, self.half_life_days
+        )
 
-        self.vectorizer_ = LetterVectorizer(use_char=self.use_char, lemmatize=self.lemmatize)
-        full = self.vectorizer_.fit_transform(records)
+        self.vectorizer_ = LetterVectorizer(
+            use_char=self.use_char, lemmatize=self.lemmatize, text_chars=self.text_chars
+        )
+        full = self.vectorizer_.fit_transform(recent_records)
         n_fields = len(self.vectorizer_.fields_.vocabulary_)
         text = full[:, : full.shape[1] - n_fields]
-        X = self.vectorizer_.with_fields(text, self._drop_fields(records, rng))
-        # The text columns of the training letters, for the caller to reuse (not kept in the model).
+        X = self.vectorizer_.with_fields(text, self._drop_fields(recent_records, rng))
+        # The text columns of the newest letters, for the caller to reuse (not kept in the model).
         self.train_text_block = text
+        g = groups[recent]
         clf = self._linear()
-        n_cal = int(len(records) * self.calibration_fraction)
+        n_cal = int((n_all - start) * self.calibration_fraction)
         self.temperature_ = 1.0
+        self.table_weight_ = 0.5
         if n_cal >= 20:
-            old = slice(0, len(records) - n_cal)
-            new = slice(len(records) - n_cal, len(records))
-            self._epochs(clf, X[old], y[old], weights[old], classes, self.max_iter)
+            old, new = slice(0, len(g) - n_cal), slice(len(g) - n_cal, len(g))
+            cut = start + len(g) - n_cal
+            self._epochs(clf, X[old], g[old], weights[old], self.groups_, self.max_iter)
             scores = clf.decision_function(full[new])
             if scores.ndim == 1:
                 scores = np.column_stack([-scores, scores])
-            index = np.searchsorted(clf.classes_, y[new])
-            self.temperature_ = fit_temperature(scores, index)
-            proba = softmax(scores, self.temperature_)
-            old_index = np.searchsorted(classes, y[old])
-            table = routing_table(
-                [r.get(self.table_key) for r in records[old]],
-                old_index,
-                dates[old] if dates is not None else None,
-                self.table_half_life_days,
-            )
-            p_table, known = table_proba(table, [r.get(self.table_key) for r in records[new]], len(classes))
-            self.table_weight_ = self._choose_weight(proba, p_table, known, index)
-            proba = self._mix(proba, p_table, known)
+            self.temperature_ = fit_temperature(scores, np.searchsorted(clf.classes_, g[new]))
+            past_dates = dates[:cut] if dates is not None else None
+            self.spread_ = self._spread(groups[:cut], y_index[:cut], past_dates)
+            self.table_ = self._table(records[:cut], y_index[:cut], past_dates)
+            p_linear = self._people(softmax(scores, self.temperature_))
+            p_table, known = self.table_.predict_proba(records[cut:])
+            index = y_index[cut:]
+            self.table_weight_ = self._choose_weight(p_linear, p_table, known, index)
+            proba = self._mix(p_linear, p_table, known)
             self.calibration_top1_ = proba.max(axis=1)
             self.calibration_hit_ = proba.argmax(axis=1) == index
-            self._epochs(clf, X[new], y[new], weights[new], classes, self.refresh_epochs)
+            self._epochs(clf, X[new], g[new], weights[new], self.groups_, self.refresh_epochs)
         else:
-            self._epochs(clf, X, y, weights, classes, self.max_iter)
-            self.table_weight_ = 0.5
-        self.table_ = routing_table(
-            [r.get(self.table_key) for r in records],
-            np.searchsorted(classes, y),
-            dates,
-            self.table_half_life_days,
-        )
+            self._epochs(clf, X, g, weights, self.groups_, self.max_iter)
+        self.spread_ = self._spread(groups, y_index, dates)
+        self.table_ = self._table(records, y_index, dates)
         # float32 halves the bundle; Fortran order makes X @ coef_.T row-contiguous for single letters.
         clf.coef_ = np.asfortranarray(clf.coef_, dtype=np.float32)
         clf.intercept_ = clf.intercept_.astype(np.float32)
         self.model_ = clf
-        self.classes_ = clf.classes_
         return self
+
+    def _people(self, p_groups: np.ndarray) -> np.ndarray:
+        return p_groups @ self.spread_
 
     def _mix(self, p_linear: np.ndarray, p_table: np.ndarray, known: np.ndarray, weight: float | None = None):
         weight = self.table_weight_ if weight is None else weight
@@ -329,7 +397,8 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         return best
 
     def decision_function(self, records: list[dict], text_block: Any = None) -> np.ndarray:
-        """text_block: the letters' `vectorizer_.text_block(...)`, when the caller already has it."""
+        """Scores of the linear model's classes (`groups_`: units, or people when fitted without units).
+        text_block: the letters' `vectorizer_.text_block(...)`, when the caller already has it."""
         check_is_fitted(self, "model_")
         X = (
             self.vectorizer_.transform(records)
@@ -340,10 +409,8 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         return np.column_stack([-scores, scores]) if scores.ndim == 1 else scores
 
     def predict_proba(self, records: list[dict], text_block: Any = None) -> np.ndarray:
-        p_linear = softmax(self.decision_function(records, text_block), self.temperature_)
-        p_table, known = table_proba(
-            self.table_, [r.get(self.table_key) for r in records], len(self.classes_)
-        )
+        p_linear = self._people(softmax(self.decision_function(records, text_block), self.temperature_))
+        p_table, known = self.table_.predict_proba(records)
         return self._mix(p_linear, p_table, known)
 
     def predict(self, records: list[dict]) -> np.ndarray:
@@ -366,22 +433,24 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
 class BaselineExecutor(ClassifierMixin, BaseEstimator):
     """The baseline docket is compared with: bag of words of the letter and one multinomial naive Bayes."""
 
-    def __init__(self, max_features: int = 50_000):
+    def __init__(self, max_features: int = 50_000, text_chars: int = 1500):
         self.max_features = max_features
+        self.text_chars = text_chars
 
     def fit(self, records: list[dict], y: Sequence[str]) -> BaselineExecutor:
         from sklearn.feature_extraction.text import CountVectorizer
         from sklearn.naive_bayes import MultinomialNB
 
         self.vectorizer_ = CountVectorizer(max_features=self.max_features)
-        X = self.vectorizer_.fit_transform([plain(text_of(r)) for r in records])
+        X = self.vectorizer_.fit_transform([plain(text_of(r, self.text_chars)) for r in records])
         self.model_ = MultinomialNB().fit(X, [str(v) for v in y])
         self.classes_ = self.model_.classes_
         return self
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(self.vectorizer_.transform([plain(text_of(r)) for r in records]))
+        texts = [plain(text_of(r, self.text_chars)) for r in records]
+        return self.model_.predict_proba(self.vectorizer_.transform(texts))
 
     def predict(self, records: list[dict]) -> np.ndarray:
         return self.classes_[self.predict_proba(records).argmax(axis=1)]

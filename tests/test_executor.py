@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from test_training_world import build_world
 
-from models.executor import ExecutorRanker
+from models.executor import ExecutorRanker, RoutingTable
 from models.features import record_from_card
 from models.names import dative_short
 from models.staff import StaffDirectory
@@ -129,6 +129,44 @@ def test_ranker_is_an_estimator_with_calibrated_probabilities_and_pickles():
     # No card fields at all (the extractor found none): still a ranking from the text.
     bare = [{"text": r["text"]} for r in records[240:]]
     assert (ranker.predict(bare) == np.array(y[240:])).mean() > 0.8
+
+
+def test_routing_table_shrinks_a_rare_author_topic_pair_towards_the_topic():
+    # topic t: 9 letters to p0 and 1 to p1 overall; author b sent one letter on t, and it went to p1
+    records = [{"topic_code": "t", "author_id": "a"}] * 9 + [{"topic_code": "t", "author_id": "b"}]
+    y_index = np.array([0] * 9 + [1])
+    strong = RoutingTable(prior_strength=10.0).fit(records, y_index, None, 2)
+    weak = RoutingTable(prior_strength=0.1).fit(records, y_index, None, 2)
+    query = [
+        {"topic_code": "t", "author_id": "b"},
+        {"topic_code": "t", "author_id": "new"},
+        {"topic_code": "x"},
+    ]
+    p_strong, known = strong.predict_proba(query)
+    p_weak, _ = weak.predict_proba(query)
+    assert known.tolist() == [True, True, False]
+    assert p_strong[0].argmax() == 0 and p_weak[0].argmax() == 1  # one letter is weak evidence
+    assert np.allclose(p_strong[1], [0.9, 0.1]) and np.allclose(p_strong[:2].sum(axis=1), 1.0)
+    assert not p_strong[2].any()
+    # recency: the same counts, but p1's letter is the newest and the half-life short
+    dates = [date(2024, 1, 1)] * 9 + [date(2024, 12, 1)]
+    recent = RoutingTable(half_life_days=30.0).fit(records, y_index, dates, 2)
+    assert recent.predict_proba([{"topic_code": "t", "author_id": None}])[0][0].argmax() == 1
+
+
+def test_ranker_learns_units_and_spreads_them_over_their_people():
+    records, y, dates = _records(600)
+    unit_of = {"x1": "u1", "x2": "u2", "x3": "u2"}
+    units = [unit_of[v] for v in y]
+    ranker = ExecutorRanker(max_rows=None).fit(records[:480], y[:480], dates[:480], units[:480])
+    assert list(ranker.groups_) == ["u1", "u2"] and ranker.model_.coef_.shape[0] == 1
+    assert (ranker.predict(records[480:]) == np.array(y[480:])).mean() > 0.9  # the topic table decides
+    proba = ranker.predict_proba([{"text": r["text"]} for r in records[480:]])
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    # without the topic, the linear model still tells u1's letters from u2's
+    in_u1 = np.array([unit_of[v] == "u1" for v in y[480:]])
+    p_u1 = proba[:, list(ranker.classes_).index("x1")]
+    assert (p_u1[in_u1] > 0.5).mean() > 0.8 and (p_u1[~in_u1] < 0.5).mean() > 0.8
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ def train(
         0.2, "--test-fraction", help="Newest share of the register held out for evaluation (0 = none)."
     ),
     max_rows: int = typer.Option(
-        60_000, "--max-rows", help="Newest labelled rows the executor ranker learns from."
+        30_000, "--max-rows", help="Newest labelled rows the executor ranker learns from."
     ),
     lemmatize: bool = typer.Option(False, "--lemmatize/--no-lemmatize", help="Lemmatise words (pymorphy3)."),
     no_mlflow: bool = typer.Option(False, "--no-mlflow", help="Do not log the run to MLflow."),
@@ -160,6 +160,7 @@ def _print_summary(report: dict) -> None:
     for key in (
         "executor_top1",
         "executor_top3",
+        "executor_top5",
         "executor_top1_without_topic",
         "executor_top3_without_topic",
         "baseline_executor_top1",

@@ -91,12 +91,16 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
         [r["author_id"] == t for r, t in zip(records, true_authors, strict=True) if t is not None]
     )
     days = [as_date(r["reg_date"]) for r in labelled]
-    ranked = bundle.rank(records, days, top_k=max(top_k, 3), abstain=False, text_block=text_block)
+    # one ranking of five per letter: top-1, top-3 and top-5 are prefixes of the same list
+    ranked = bundle.rank(records, days, top_k=max(top_k, 5), abstain=False, text_block=text_block)
     truth = [str(r["executor_id"]).strip() for r in labelled]
     hits = [executor_hits([sid for sid, _, _ in rank], t) for rank, t in zip(ranked, truth, strict=True)]
     top1 = [h[0] for h in hits]
     report["executor_top1"] = _rate(top1)
     report["executor_top3"] = _rate([h[1] for h in hits])
+    report["executor_top5"] = _rate(
+        [t in [sid for sid, _, _ in rank[:5]] for rank, t in zip(ranked, truth, strict=True)]
+    )
 
     # The card extractor may miss the topic: the same letters with it removed.
     blind = bundle.rank(

@@ -20,12 +20,14 @@ from training.deadline_rules import learn_with_hit_rates
 from training.evaluate import evaluate_frame
 from training.register import Register, data_hash, time_split
 
+# The drafter learns each author's current wording from this many newest letters (cheap: no vectors).
+DRAFTER_ROWS = 60_000
 DEFAULT_PARAMS: dict[str, Any] = {
     "alpha": 5e-5,
-    "max_iter": 6,
+    "max_iter": 5,
     "half_life_days": 90.0,
     "field_dropout": 0.5,
-    "max_rows": 60_000,
+    "max_rows": 30_000,
     "use_char": False,
     "lemmatize": False,
 }
@@ -60,16 +62,21 @@ def fit_bundle(
         seconds[name] = round(now - clock, 1)
         clock = now
 
-    ranker = ExecutorRanker(**params).fit(records, y, dates)
-    lap("executor_ranker")
-    # the text columns of the ranker's rows (the newest max_rows), analysed once and reused below
-    text_block = ranker.__dict__.pop("train_text_block")
-    n_ranked = text_block.shape[0]
     last_year = dates[-1].toordinal() - 365
     workload = Counter(e for e, d in zip(y, dates, strict=True) if d.toordinal() >= last_year)
     staff = StaffDirectory.build(
         register.staff, register.units, register.absences, workload, register.assignments
     )
+    units = [
+        staff.unit(e, d) or _clean_id(r.get("executor_unit_id"))
+        for e, d, r in zip(y, dates, labelled, strict=True)
+    ]
+    lap("staff")
+    ranker = ExecutorRanker(**params).fit(records, y, dates, units)
+    lap("executor_ranker")
+    # the text columns of the ranker's rows (the newest max_rows), analysed once and reused below
+    text_block = ranker.__dict__.pop("train_text_block")
+    n_ranked = text_block.shape[0]
     coexecutors = CoexecutorModel().fit(labelled)
     recent = SimilarLetters().max_letters
     refs = [
@@ -78,13 +85,13 @@ def fit_bundle(
     ]
     n_words = len(ranker.vectorizer_.word_.vocabulary_)
     similar = SimilarLetters().fit(text_block[-recent:, :n_words], refs)
-    lap("staff_coexecutors_similar")
+    lap("coexecutors_similar")
     with_text = [
         r for r in rows if isinstance(r.get("resolution_text"), str) and r["resolution_text"].strip()
     ]
     # an author's current wording: the newest letters, as many as the ranker learns from
     drafter = ResolutionDrafter().fit(
-        with_text[-params["max_rows"] :], {sid: p.name for sid, p in staff.people.items()}
+        with_text[-DRAFTER_ROWS:], {sid: p.name for sid, p in staff.people.items()}
     )
     lap("resolution_drafter")
     authors = _author_model(labelled[-n_ranked:], text_block, ranker)
