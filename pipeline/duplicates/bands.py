@@ -41,7 +41,10 @@ class BandIndex:
         self._count = 0
         self._sketch_seqs = np.empty(0, dtype=np.uint32)  # ascending: rows arrive in seq order
         self._sketches = np.empty((0, num_perm), dtype=np.uint16)
-        self._pending_sketches: dict[int, Any] = {}
+        # letters added since the last merge, in arrays that grow by doubling (a lookup compares them at once)
+        self._pending_seqs = np.empty(0, dtype=np.uint32)
+        self._pending_sketches = np.empty((0, num_perm), dtype=np.uint16)
+        self._pending_n = 0
 
     def band_keys(self, signatures: Any) -> Any:
         """(n, num_perm) uint32 signatures -> (n, b) uint32 bucket keys, one per band."""
@@ -80,10 +83,24 @@ class BandIndex:
         for offset, seq in enumerate(seqs.tolist()):
             for band in range(self.b):
                 self._pending[band].setdefault(int(keys[offset, band]), []).append(seq)
-            self._pending_sketches[seq] = sketches[offset]
+        self._append_pending_sketches(seqs, sketches)
         self._pending_count += len(seqs)
         if self._pending_count >= _MERGE_EVERY:
             self._merge_pending()
+
+    def _append_pending_sketches(self, seqs: Any, sketches: Any) -> None:
+        import numpy as np
+
+        n, more = self._pending_n, len(seqs)
+        if n + more > len(self._pending_seqs):
+            size = max(1024, 2 * (n + more))
+            grown_seqs = np.empty(size, dtype=np.uint32)
+            grown = np.empty((size, self.num_perm), dtype=np.uint16)
+            grown_seqs[:n], grown[:n] = self._pending_seqs[:n], self._pending_sketches[:n]
+            self._pending_seqs, self._pending_sketches = grown_seqs, grown
+        self._pending_seqs[n : n + more] = seqs
+        self._pending_sketches[n : n + more] = sketches
+        self._pending_n = n + more
 
     def _merge(self, seqs: Any, keys: Any, sketches: Any) -> None:
         import numpy as np
@@ -100,11 +117,11 @@ class BandIndex:
     def _merge_pending(self) -> None:
         import numpy as np
 
-        if self._pending_sketches:
-            seqs = np.fromiter(self._pending_sketches, dtype=np.uint32, count=len(self._pending_sketches))
-            self._sketch_seqs = np.concatenate([self._sketch_seqs, seqs])
-            self._sketches = np.concatenate([self._sketches, np.stack(list(self._pending_sketches.values()))])
-            self._pending_sketches = {}
+        if self._pending_n:
+            n = self._pending_n
+            self._sketch_seqs = np.concatenate([self._sketch_seqs, self._pending_seqs[:n]])
+            self._sketches = np.concatenate([self._sketches, self._pending_sketches[:n]])
+            self._pending_n = 0
         for band in range(self.b):
             pending = self._pending[band]
             if not pending:
@@ -156,10 +173,15 @@ class BandIndex:
         known = self._sketch_seqs[where] == wanted if len(self._sketch_seqs) else np.zeros(len(seqs), bool)
         if known.any():
             out[known] = (self._sketches[where[known]] == query).mean(axis=1)
-        for i in np.flatnonzero(~known).tolist():
-            pending = self._pending_sketches.get(seqs[i])
-            if pending is not None:
-                out[i] = float((pending == query).mean())
+        unknown = np.flatnonzero(~known)
+        if unknown.size and self._pending_n:
+            pending_seqs, pending = (
+                self._pending_seqs[: self._pending_n],
+                self._pending_sketches[: self._pending_n],
+            )
+            where = np.minimum(np.searchsorted(pending_seqs, wanted[unknown]), len(pending_seqs) - 1)
+            found = pending_seqs[where] == wanted[unknown]
+            out[unknown[found]] = (pending[where[found]] == query).mean(axis=1)
         return out
 
     def __len__(self) -> int:

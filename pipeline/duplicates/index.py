@@ -7,7 +7,7 @@ from typing import Any
 from pipeline.contract import DuplicateHit
 from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
-from pipeline.duplicates.verify import TEXT_GATE, Query, classify, facts
+from pipeline.duplicates.verify import TEXT_GATE, Query, cannot_hit, classify, facts
 
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
@@ -197,7 +197,11 @@ class DuplicateIndex:
                 estimate = self._bands.similarity(unkeyed, minhash)
                 closest = np.argsort(-estimate, kind="stable")[:MAX_LSH]
                 closest = closest[estimate[closest] >= TEXT_GATE]
-                seqs.update(np.asarray(unkeyed)[closest].tolist())
+                if closest.size:
+                    # their figures and signatures first, without the texts: few are worth reading whole
+                    wanted = sorted(np.asarray(unkeyed)[closest].tolist())
+                    light = conn.execute(self._statement(("light",)), {"seqs": wanted}).mappings().all()
+                    seqs.update(row["seq"] for row in light if not cannot_hit(query, row))
             if not seqs:
                 return []
             rows = conn.execute(self._statement(("rows",)), {"seqs": sorted(seqs)}).mappings().all()
@@ -253,8 +257,9 @@ def _build_statement(shape: tuple) -> Any:
             .where(tenant, table.c.seq > bindparam("last_seq"))
             .order_by(table.c.seq)
         )
-    if shape[0] == "rows":
-        wanted = [column for column in table.c if column.name != "text"]
+    if shape[0] in ("rows", "light"):
+        skipped = ("text",) if shape[0] == "rows" else ("text", "text_norm")
+        wanted = [column for column in table.c if column.name not in skipped]
         return (
             select(*wanted)
             .where(table.c.seq.in_(bindparam("seqs", expanding=True)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pipeline.contract import DuplicateHit
@@ -36,10 +37,15 @@ class Query:
     address_key: str | None
     words: set[str]
     facts: set[str]
-    own_tokens: set[str]  # the query's own number, date, address and phone digits: not facts to compare
+    own_tokens: frozenset[str]  # the query's own number, date, address and phone digits: not facts to compare
+    free_facts: frozenset[str]  # facts less own_tokens
 
     @classmethod
     def build(cls, record: IndexRecord, normalized: str, minhash: Any) -> Query:
+        own = _own_tokens(
+            record.outgoing_number, record.outgoing_date, record.applicant_address, record.applicant_phone
+        )
+        found = facts(normalized)
         return cls(
             record=record,
             normalized=normalized,
@@ -52,10 +58,9 @@ class Query:
             phone_key=nz.phone_key(record.applicant_phone),
             address_key=nz.address_key(record.applicant_address),
             words=content_words(normalized),
-            facts=facts(normalized),
-            own_tokens=_own_tokens(
-                record.outgoing_number, record.outgoing_date, record.applicant_address, record.applicant_phone
-            ),
+            facts=found,
+            own_tokens=own,
+            free_facts=frozenset(found - own),
         )
 
 
@@ -93,25 +98,31 @@ def _header_tokens(number: str | None, date: dt.date | None) -> set[str]:
     return {t.lstrip("0") or "0" for t in tokens}
 
 
-def _own_tokens(number: str | None, date: dt.date | None, address: str | None, phone: str | None) -> set[str]:
+@lru_cache(maxsize=65536)
+def _own_tokens(
+    number: str | None, date: dt.date | None, address: str | None, phone: str | None
+) -> frozenset[str]:
+    # cached: every lookup asks it again for each candidate row, and a sender's numbers repeat
     tokens = _header_tokens(number, date)
     for value in (address, phone):
         if value:
             tokens |= {t.lstrip("0") or "0" for t in _DIGITS.findall(value)}
-    return tokens
+    return frozenset(tokens)
 
 
 def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
     """Share of the two letters' figures and months that agree, leaving out their own number and date."""
-    ignore = query.own_tokens | _own_tokens(
+    row_own = _own_tokens(
         row["outgoing_number"], row["outgoing_date"], row["applicant_address"], row["applicant_phone"]
     )
     stored = row.get("facts") if hasattr(row, "get") else None
     b = set(stored.split()) if stored is not None else facts(candidate_text)
-    a, b = query.facts - ignore, b - ignore
-    if len(a | b) < 3:
-        return 1.0
-    return len(a & b) / len(a | b)
+    b -= query.own_tokens
+    b -= row_own
+    a = query.free_facts - row_own
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return 1.0 if union < 3 else shared / union
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -199,6 +210,34 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
         return DuplicateHit(document_id=doc_id, kind="near", score=round(similarity, 4), reason=reason)
 
     return _repeat_appeal(query, row, candidate_text)
+
+
+def cannot_hit(query: Query, row: Any) -> bool:
+    """True when `classify(query, row)` is surely None, told without the row's text: no shared file, text,
+    reference or person, and a signature or figures too far apart for a near or collective hit. Most
+    candidates of a templated letter end here, so their texts are never read."""
+    record = query.record
+    if (record.file_sha256 and row["file_sha256"] == record.file_sha256) or (
+        query.text_key and row["text_key"] == query.text_key
+    ):
+        return False
+    if query.reference_key and row["reference_key"] == query.reference_key:
+        return False
+    if any(
+        key and row[column] == key
+        for column, key in (
+            ("email_key", query.email_key),
+            ("phone_key", query.phone_key),
+            ("name_key", query.name_key),
+            ("address_key", query.address_key),
+        )
+    ):
+        return False  # a repeat appeal is possible, whatever the text
+    if estimated_jaccard(query, row) < TEXT_GATE:
+        return True
+    if row["facts"] is None:
+        return False
+    return facts_agree(query, row, "") < min(FACTS_AGREE, COLLECTIVE_FACTS)
 
 
 def _collective(query: Query, row: Any) -> bool:
