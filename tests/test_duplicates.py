@@ -402,3 +402,76 @@ def test_same_citizen_same_boilerplate_other_section_is_not_a_repeat(index):
     )
     same.topic_code = "0005.0005.0057"
     assert kinds(index.match(same)).get("stock-1") == "repeat_appeal"
+
+
+def test_candidates_dropped_unread_never_had_a_hit(tmp_path):
+    # a lookup reads the text of an unkeyed candidate only when cannot_hit leaves it in: for every pair of
+    # these letters (re-sends, OCR copies, monthly reports, appeals, co-signers) that must never lose a hit
+    from sqlalchemy import select
+
+    from pipeline.duplicates import normalize as nz
+    from pipeline.duplicates.store import tables
+    from pipeline.duplicates.verify import Query, cannot_hit, classify
+
+    report = (
+        "Министерство строительства области. Исх. № {n} от {d}.2025. О ходе капитального ремонта. "
+        "Сообщаем, что по состоянию на {d}.2025 отремонтировано {a} домов из {b}, освоено {c} тыс. рублей. "
+        "Работы ведутся по графику, подрядчики обеспечены материалами."
+    )
+    letters = [letter_record("letter-1"), letter_record("ocr", text=ocr_noise(LETTER, 0.05))]
+    letters += [
+        letter_record(
+            f"report-{i}", text=report.format(n=f"01-12/{i}", d=f"0{i}.0{i}", a=10 + i, b=90 + i, c=i * 7)
+        )
+        for i in range(1, 6)
+    ]
+    letters += [
+        appeal_record("appeal-1"),
+        appeal_record("repeat", text=REPEAT_APPEAL, reg_date=dt.date(2025, 3, 1)),
+    ]
+    letters += [
+        appeal_record(
+            f"co-{i}",
+            applicant_name=name,
+            applicant_email=None,
+            applicant_phone=None,
+            doc_kind="collective_appeal",
+        )
+        for i, name in enumerate(["Петров Пётр Петрович", "Сидорова Мария Ивановна"])
+    ]
+    idx = open_index(f"sqlite:///{tmp_path / 'c.sqlite3'}", "org-a")
+    idx.add_many(letters)
+    _, table = tables()
+    with idx.engine.connect() as conn:
+        rows = conn.execute(select(table)).mappings().all()
+    dropped = hits = 0
+    for record in letters:
+        normalized = nz.normalize_text(record.text)
+        query = Query.build(
+            dataclasses.replace(record, document_id="q"), normalized, idx._minhash(normalized)
+        )
+        for row in rows:
+            hit = classify(query, row)
+            hits += hit is not None
+            if cannot_hit(query, row):
+                dropped += 1
+                assert hit is None, (record.document_id, row["document_id"], hit)
+    assert dropped > 20 and hits > 10  # both sides of the test were exercised
+
+
+def test_sketches_of_letters_added_one_by_one_are_compared_at_once(monkeypatch):
+    import numpy as np
+
+    from pipeline.duplicates import bands
+
+    monkeypatch.setattr(bands, "_MERGE_EVERY", 10**6)
+    index = bands.BandIndex(0.3, 64)
+    rng = np.random.default_rng(2)
+    stored = rng.integers(0, 2**32, (1500, 64), dtype=np.uint32)
+    for i in range(1500):  # past the first buffer of 1,024 pending letters
+        index.add([i + 1], stored[i : i + 1])
+    query = stored[1200].copy()
+    query[:16] = 0
+    estimate = index.similarity([5, 1201, 1499, 2000], query)
+    assert estimate[1] >= 0.75 and estimate[3] == 0.0 and estimate[0] < 0.2
+    assert index.query(query)[0] == 1201
