@@ -463,3 +463,26 @@ def test_a_forwarding_covers_subject_is_not_the_appeals_summary():
     )
     assert summary(text, is_appeal=True).value == "О пособии по безработице"
     assert summary("О направлении обращения Иванова И.И.\nНаправляем обращение.\n", is_appeal=True) is None
+
+
+def test_page_count_of_an_e_mail_is_its_attached_letters_and_of_a_docx_an_estimate():
+    from pipeline.card import CHARS_PER_PAGE, _page_count
+    from pipeline.document import Document, Page
+
+    mail = Document(
+        id="m",
+        media_type="message/rfc822",
+        pages=[
+            Page(1, "Письмо во вложении."),
+            Page(2, "стр. 1", origin="a.pdf"),
+            Page(3, "стр. 2", origin="a.pdf"),
+        ],
+    )
+    assert _page_count(mail).value == 2
+    long_docx = Document(
+        id="d",
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        pages=[Page(1, "слово " * (CHARS_PER_PAGE // 3))],
+    )
+    found = _page_count(long_docx)
+    assert (found.value, found.rule) == (2, "length_estimate")

@@ -94,14 +94,37 @@ def _correspondent(text: str, directory: Any, avoid: tuple[int, int] | None) -> 
     return None, "rule"
 
 
+# The standard typewritten page (машинописная страница, 1,800 characters): the pages of a letter that came
+# without any (a DOCX, an e-mail's body) are estimated by it, and the estimate is left for the clerk to check.
+CHARS_PER_PAGE = 1800
+_PAGELESS_TYPES = (
+    "message/rfc822",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/msword",
+    "application/rtf",
+    "text/rtf",
+    "text/html",
+)
+
+
 def _page_count(document: Document) -> Found | None:
-    """Pages as the document has them; a plain text's pages are the parts between form feeds (as
-    pdftotext writes them), and a text without any is one page."""
+    """Pages as the document has them: an e-mail's are its attached letter's; a plain text's are the parts
+    between form feeds (as pdftotext writes them), and a text without any is one page; a page-less format's
+    are estimated from its length."""
+    import math
+
     if not document.pages:
         return None
-    if len(document.pages) == 1 and "\f" in document.pages[0].text:
-        parts = [part for part in document.pages[0].text.split("\f") if part.strip()]
-        return Found(max(1, len(parts)), 0, 0, "text_form_feeds")
+    attached = [p for p in document.pages if p.origin]
+    if document.media_type == "message/rfc822" and attached:
+        return Found(len(attached), 0, 0, "attached_pages")
+    if len(document.pages) == 1:
+        text = document.pages[0].text
+        if "\f" in text:
+            parts = [part for part in text.split("\f") if part.strip()]
+            return Found(max(1, len(parts)), 0, 0, "text_form_feeds")
+        if document.media_type in _PAGELESS_TYPES:
+            return Found(max(1, math.ceil(len(text.strip()) / CHARS_PER_PAGE)), 0, 0, "length_estimate")
     rule = "text_pages" if document.media_type.startswith("text/") else "file_pages"
     return Found(len(document.pages), 0, 0, rule)
 
