@@ -486,3 +486,15 @@ def test_page_count_of_an_e_mail_is_its_attached_letters_and_of_a_docx_an_estima
     )
     found = _page_count(long_docx)
     assert (found.value, found.rule) == (2, "length_estimate")
+
+
+def test_the_addressee_of_a_letter_under_a_covering_note():
+    from pipeline.card.header import addressee
+
+    text = (
+        "Уважаемые коллеги!\nПросим рассмотреть прилагаемое письмо.\nС уважением,\nприемная\n\n"
+        "ООО «Меридиан»\n456304, г. Челябинск, ш. Нефтяников, д. 94\n№ ОМ-244/24 от 12 января 2024 г.\n\n"
+        "Заместителю Губернатора Челябинской области\nАвдееву М.Д.\n\nО бесхозяйных объектах\n"
+        "Рассмотрев Ваше письмо, информируем.\n"
+    )
+    assert addressee(text).value["name"] == "Авдеев М.Д."

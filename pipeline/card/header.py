@@ -217,7 +217,21 @@ PERSON_FULL = re.compile(
 
 
 def addressee(text: str) -> Found | None:
-    """Whom the letter is addressed to, from the header's dative block («Главе города Лошкину А.А.»)."""
+    """Whom the letter is addressed to, from the header's dative block («Главе города Лошкину А.А.»), else a
+    form's labelled field. A covering note above the letter («Уважаемые коллеги! Просим рассмотреть
+    прилагаемое письмо.») has no header of its own: the letter's is looked for after it."""
+    found = _dative_addressee(text) or _addressee_label(text)
+    if found is not None:
+        return found
+    breaks = [m.end() for m in re.finditer(r"\n[ \t]*\n", text[:3000])][:3]
+    for start in breaks:
+        found = _dative_addressee(text[start:])
+        if found is not None:
+            return Found(found.value, found.start + start, found.end + start, "dative_block_after_note")
+    return None
+
+
+def _dative_addressee(text: str) -> Found | None:
     from pipeline.card.nlp import short_name
 
     limit = header_end(text)
@@ -242,13 +256,13 @@ def addressee(text: str) -> Found | None:
                 "name": short_name(person.group("name")),
             }
             return Found(value, block[0][0], block[-1][1], "dative_block")
-    return _addressee_label(text)
+    return None
 
 
 # a web-form printout names its addressee in a field («Адресат: Губернатор … Калашникова Л.О.»); an e-mail's
 # «Кому:» holds an address instead
 _ADDRESSEE_LABEL = re.compile(
-    r"^[ \t]*(?:[А-ЯЁа-яё ]{3,30},[ \t]*)?(?:Адресат|Кому|Получатель)[ \t]*:[ \t]*(?P<v>[^\n@]{5,200})$",
+    r"^[ \t]*(?:[А-ЯЁа-яё ]{3,30},[ \t]*)?(?:Адресат|Кому|Получатель|Ответственный(?:\s+орган)?)[ \t]*:[ \t]*(?P<v>[^\n@]{5,200})$",
     re.M | re.I,
 )
 
