@@ -498,3 +498,20 @@ def test_the_addressee_of_a_letter_under_a_covering_note():
         "Рассмотрев Ваше письмо, информируем.\n"
     )
     assert addressee(text).value["name"] == "Авдеев М.Д."
+
+
+def test_an_address_a_narrow_column_wrapped_is_read_whole():
+    from pipeline.card.applicant import applicant
+
+    text = (
+        "Губернатору\nЧелябинской области\n\nот Никитина Автонома Ефимовича\n454719, с. Катав-Ивановск, наб.\n"
+        "Зои Космодемьянской, д. 84, кв.\n215\nт. 8-939-867-18-28\n\nЗаявление\nПрошу помочь.\n"
+    )
+    assert (
+        applicant(text).value["address"]
+        == "454719, с. Катав-Ивановск, наб. Зои Космодемьянской, д. 84, кв. 215"
+    )
+    labelled = "от Лобановой Жанны Яковлевны\nпроживающей по адресу: 454564, с.\nУвельский, наб. Красноармейская,\nд. 71, кв. 239\nТ. +7 958 456-76-30\n"
+    assert (
+        applicant(labelled).value["address"] == "454564, с. Увельский, наб. Красноармейская, д. 71, кв. 239"
+    )

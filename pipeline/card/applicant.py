@@ -163,6 +163,19 @@ _ADDRESS_SHAPE = re.compile(
 )
 
 
+def _continues(previous: str, line: str) -> bool:
+    """Does `line` carry on an address a narrow column wrapped («454719, с. Катав-Ивановск, наб.» /
+    «Зои Космодемьянской, д. 84, кв.» / «215»)?"""
+    line = line.strip()
+    if not line or EMAIL.search(line) or re.match(r"(?:т|тел|телефон|e-?mail|эл)\b\.?", line, re.IGNORECASE):
+        return False
+    if re.fullmatch(r"[\d\s,./-]{1,12}", line):
+        return True
+    return bool(re.search(r"[,-]$|\b[а-яё]{1,4}\.$", previous.strip())) and (
+        bool(_ADDRESS_SHAPE.search(line)) or bool(re.search(r"\d", line)) or line[:1].isupper()
+    )
+
+
 def address_after_name(text: str, name: Found | None) -> Found | None:
     """An unlabelled address on the lines right under the applicant's «от …» line."""
     if name is None or name.rule != "from_line":
@@ -178,8 +191,14 @@ def address_after_name(text: str, name: Found | None) -> Found | None:
             continue
         if _ADDRESS_SHAPE.search(line) and re.search(r"\d", line) and len(line) < 150:
             offset = text.index(line, position)
-            value = re.sub(r"^(?:адрес|почтовый адрес)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" ,.")
-            return Found(value, offset, offset + len(line), "address_after_name")
+            taken = [line]
+            for nxt in text[end + 1 :].split("\n")[:2]:
+                if not _continues(taken[-1], nxt):
+                    break
+                taken.append(nxt.strip())
+            joined = " ".join(taken)
+            value = re.sub(r"^(?:адрес|почтовый адрес)\s*:\s*", "", joined, flags=re.IGNORECASE).strip(" ,.")
+            return Found(value, offset, offset + len("\n".join(taken)), "address_after_name")
         break
     return None
 
@@ -207,9 +226,9 @@ def address(text: str) -> Found | None:
         for line in match.group("address").split("\n"):
             if EMAIL.search(line) or re.search(r"\bтел|\d{10}", line, re.IGNORECASE):
                 break
-            taken.append(line.strip())
-            if re.search(r"\d", line):
+            if taken and re.search(r"\d", " ".join(taken)) and not _continues(taken[-1], line):
                 break
+            taken.append(line.strip())
         value = re.sub(r"\s+", " ", " ".join(taken)).strip(" ,.;")
         if len(value) < 5 or not re.search(r"\d", value):
             continue
