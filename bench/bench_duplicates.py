@@ -469,7 +469,10 @@ def scale(evaluation: dict[str, Any], db_dir: Path, realistic: list[Any] | None 
 
     base = evaluation["index"]
     real = list(evaluation["queries_sample"])
-    older = len(base)
+    # only the letters registered before the held-out ones: a query must not meet itself (the evaluation's
+    # index has every held-out letter added after its own lookup)
+    older = evaluation["indexed"]
+    known = {doc_id for doc_id, at in evaluation["position"].items() if at < older}
     out: dict[str, Any] = {}
     plan: list[tuple[Any, int]] = [(size, size) for size in SIZES]
     if realistic:
@@ -491,7 +494,9 @@ def scale(evaluation: dict[str, Any], db_dir: Path, realistic: list[Any] | None 
         _, table = tables()
         with base.engine.connect() as src, seed_index.engine.begin() as dst:
             rows = [
-                dict(r) for r in src.execute(select(table).where(table.c.tenant == base.tenant)).mappings()
+                dict(r)
+                for r in src.execute(select(table).where(table.c.tenant == base.tenant)).mappings()
+                if r["document_id"] in known
             ]
             for r in rows:
                 r.pop("seq")

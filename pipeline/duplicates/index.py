@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from pipeline.contract import DuplicateHit
@@ -17,6 +18,7 @@ MAX_LSH = (
     50  # unkeyed candidates verified, the closest by their sketches first (30 lost no hit on 3,400 queries)
 )
 MAX_BANDED = 2000  # LSH candidates whose sketches are compared, those sharing most bands first
+LIGHT_ROWS_KEPT = 20_000  # candidates' rows without texts kept in memory (~1 KB each)
 _SEED = 7
 
 
@@ -35,6 +37,8 @@ class DuplicateIndex:
         self._bands: Any = None
         self._last_seq = 0
         self._statements: dict[tuple, Any] = {}
+        self._light: dict[int, Any] = {}
+        self._light_lock = threading.Lock()
 
     # -- signatures ---------------------------------------------------------------------------------------
     def _minhash(self, normalized: str) -> Any:
@@ -200,7 +204,7 @@ class DuplicateIndex:
                 if closest.size:
                     # their figures and signatures first, without the texts: few are worth reading whole
                     wanted = sorted(np.asarray(unkeyed)[closest].tolist())
-                    light = conn.execute(self._statement(("light",)), {"seqs": wanted}).mappings().all()
+                    light = self._light_rows(conn, wanted)
                     seqs.update(row["seq"] for row in light if not cannot_hit(query, row))
             if not seqs:
                 return []
@@ -217,6 +221,22 @@ class DuplicateIndex:
                     hits[hit.document_id] = hit
         order = {"exact": 0, "near": 1, "repeat_appeal": 2}
         return sorted(hits.values(), key=lambda h: (order[h.kind], -h.score, h.document_id))
+
+    def _light_rows(self, conn: Any, seqs: list[int]) -> list[Any]:
+        """Rows without their texts, kept for the next lookups: a template's letters come back as candidates
+        of every letter on that template. A row never changes under its seq (a re-added letter gets a new
+        one), so a kept row is never stale; one deleted since is dropped by the full read."""
+        rows = [self._light.get(seq) for seq in seqs]
+        missing = [seq for seq, row in zip(seqs, rows, strict=True) if row is None]
+        if missing:
+            found = conn.execute(self._statement(("light",)), {"seqs": missing}).mappings().all()
+            fetched = {row["seq"]: row for row in found}
+            rows = [row if row is not None else fetched.get(seq) for seq, row in zip(seqs, rows, strict=True)]
+            with self._light_lock:  # lookups of one index may run in several threads
+                self._light.update(fetched)
+                while len(self._light) > LIGHT_ROWS_KEPT:
+                    del self._light[next(iter(self._light))]  # the oldest kept first
+        return [row for row in rows if row is not None]
 
     def _statement(self, shape: tuple) -> Any:
         """Statements with bound parameters, built once per shape, so SQLAlchemy compiles each only once."""

@@ -39,6 +39,7 @@ class Query:
     facts: set[str]
     own_tokens: frozenset[str]  # the query's own number, date, address and phone digits: not facts to compare
     free_facts: frozenset[str]  # facts less own_tokens
+    person_keys: tuple[tuple[str, str], ...]  # (column, key) of the applicant's keys the query has
 
     @classmethod
     def build(cls, record: IndexRecord, normalized: str, minhash: Any) -> Query:
@@ -46,6 +47,12 @@ class Query:
             record.outgoing_number, record.outgoing_date, record.applicant_address, record.applicant_phone
         )
         found = facts(normalized)
+        person = (
+            ("email_key", nz.email_key(record.applicant_email)),
+            ("phone_key", nz.phone_key(record.applicant_phone)),
+            ("name_key", nz.name_key(record.applicant_name)),
+            ("address_key", nz.address_key(record.applicant_address)),
+        )
         return cls(
             record=record,
             normalized=normalized,
@@ -53,14 +60,15 @@ class Query:
             text_key=nz.text_key(normalized) if len(normalized) >= MIN_EXACT_CHARS else None,
             reference_key=nz.reference_key(record.outgoing_number),
             correspondent_key=nz.org_key(record.correspondent_name),
-            name_key=nz.name_key(record.applicant_name),
-            email_key=nz.email_key(record.applicant_email),
-            phone_key=nz.phone_key(record.applicant_phone),
-            address_key=nz.address_key(record.applicant_address),
+            email_key=person[0][1],
+            phone_key=person[1][1],
+            name_key=person[2][1],
+            address_key=person[3][1],
             words=content_words(normalized),
             facts=found,
             own_tokens=own,
             free_facts=frozenset(found - own),
+            person_keys=tuple((column, key) for column, key in person if key),
         )
 
 
@@ -110,14 +118,18 @@ def _own_tokens(
     return frozenset(tokens)
 
 
+@lru_cache(maxsize=65536)
+def _stored_facts(stored: str) -> frozenset[str]:
+    return frozenset(stored.split())
+
+
 def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
     """Share of the two letters' figures and months that agree, leaving out their own number and date."""
     row_own = _own_tokens(
         row["outgoing_number"], row["outgoing_date"], row["applicant_address"], row["applicant_phone"]
     )
     stored = row.get("facts") if hasattr(row, "get") else None
-    b = set(stored.split()) if stored is not None else facts(candidate_text)
-    b -= query.own_tokens
+    b = (_stored_facts(stored) if stored is not None else facts(candidate_text)) - query.own_tokens
     b -= row_own
     a = query.free_facts - row_own
     shared = len(a & b)
@@ -223,16 +235,9 @@ def cannot_hit(query: Query, row: Any) -> bool:
         return False
     if query.reference_key and row["reference_key"] == query.reference_key:
         return False
-    if any(
-        key and row[column] == key
-        for column, key in (
-            ("email_key", query.email_key),
-            ("phone_key", query.phone_key),
-            ("name_key", query.name_key),
-            ("address_key", query.address_key),
-        )
-    ):
-        return False  # a repeat appeal is possible, whatever the text
+    for column, key in query.person_keys:
+        if row[column] == key:
+            return False  # a repeat appeal is possible, whatever the text
     if estimated_jaccard(query, row) < TEXT_GATE:
         return True
     if row["facts"] is None:
