@@ -126,3 +126,18 @@ def test_without_a_bundle_topic_stays_null():
     card = extract_card(ingest_text("Уведомляем об изменении маршрута."), Resources()).model_dump(mode="json")
     assert card["topic"] is None
     assert card["doc_kind"]["source"] == "rule"
+
+
+def test_a_scanned_letter_gets_a_paper_channel_from_the_model():
+    from pipeline.document import Document, Page
+
+    register = make_register()
+    register["channel"] = np.where(register["doc_kind"] == "citizen_appeal", "email", "post")
+    bundle = SimpleNamespace(card_models=fit_card_models(register, max_features=2000))
+    text = "прошу отремонтировать крышу подъезда течет вода квартира"
+    typed = extract_card(ingest_text(text), Resources(bundle=bundle))
+    assert typed.channel.value == "email"
+    scan = Document(id="s", media_type="image/tiff", pages=[Page(1, text, ocr=True)])
+    card = extract_card(scan, Resources(bundle=bundle))
+    assert card.channel.value == "post" and card.channel.source == "model"
+    assert 0.0 < card.channel.confidence <= 1.0

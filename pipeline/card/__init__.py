@@ -145,7 +145,8 @@ def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, 
     builder.field("page_count", _page_count(document), "metadata")
     found_channel = channel_rules.channel(text, document.media_type, document.metadata)
     if found_channel is None and text.strip():
-        found_channel = kind.channel_model(text, resources)
+        scanned = all(page.ocr for page in document.pages)
+        found_channel = kind.channel_model(text, resources, kind.PAPER_CHANNELS if scanned else None)
     if found_channel is not None:
         source = "metadata" if found_channel.rule.startswith("metadata") else "rule"
         builder.field("channel", found_channel, source)

@@ -102,9 +102,23 @@ def topic(text: str, resources: Any) -> Found | None:
     return Found({"code": code, "name": name}, 0, 0, "model", probability)
 
 
-def channel_model(text: str, resources: Any) -> Found | None:
+# how paper reaches the clerk: a scanned document without an e-mail's, a portal's or МЭДО's marks came so
+PAPER_CHANNELS = frozenset({"post", "courier", "in_person", "fax"})
+
+
+def channel_model(text: str, resources: Any, allowed: frozenset[str] | None = None) -> Found | None:
+    """The channel model's choice, among `allowed` channels only when given (its probability renormalised
+    over them)."""
     model = _model(resources, "channel")
     if model is None:
         return None
-    label, probability = model.predict_one(text)
-    return Found(label, 0, 0, "model", probability)
+    if allowed is None:
+        label, probability = model.predict_one(text)
+        return Found(label, 0, 0, "model", probability)
+    proba = model.predict_proba([text])[0]
+    keep = [i for i, c in enumerate(model.classes_) if str(c) in allowed]
+    total = float(sum(proba[i] for i in keep))
+    if not keep or total <= 0:
+        return None
+    best = max(keep, key=lambda i: proba[i])
+    return Found(str(model.classes_[best]), 0, 0, "model", float(proba[best]) / total)
