@@ -116,9 +116,10 @@ def test_realworld_truth_mapping():
     assert noted["outgoing_number"] == "5518594" and noted["channel"] == "platform"
 
 
-# Measured on the 15 real development letters on 2026-11-23: overall 0.678 (59/87 fields). The floor is
-# that figure minus a margin for small changes elsewhere in the pipeline; it guards against regressions.
-REALWORLD_FLOOR = 0.62
+# Measured on the 15 real development letters on 2026-11-23 (session 3, cue rules without a model bundle):
+# overall 0.709 (61/86 fields, channel and outgoing date scored only where the clerk's card states them).
+# The floor is that figure minus a margin for small changes elsewhere; it guards against regressions.
+REALWORLD_FLOOR = 0.66
 
 
 def test_real_development_set_floor(realworld_dev):
