@@ -11,7 +11,10 @@ Truth: the generator's links (duplicate_of, repeat_of, collective_group); lookal
 negatives (any hit on them is a false positive, counted separately too).
 
 Scale: synthetic rows (random MinHash signatures and applicant keys) fill the index to 10k/100k/1M around the
-real letters; lookups are the real held-out queries. Fill rows are written straight to the dup_records table
+real letters; lookups are the real held-out queries (1,000), against the letters registered before them.
+Random signatures never meet a query's template, so one more index of $DOCKET_BENCH_DUP_REALISTIC letters
+(default 100k) is filled with another seed's letters (seed 12, or $DOCKET_BENCH_DUP_FILL_WORLD) renumbered,
+reworded and given recomposed applicants, indexed from their text through add_many. Fill rows are written straight to the dup_records table
 with ready signatures, so build_s_1m is "write 1M rows + open the index" (what a process does on start);
 computing 1M signatures and keys from text is extrapolated from the measured per-letter cost of add_many's
 batch path (`row_ms_per_doc`). Latency is wall time and the thread's CPU time (the bench machine is shared:
