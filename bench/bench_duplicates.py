@@ -373,6 +373,7 @@ def _fill(index: Any, count: int, start: int) -> None:
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # years stay: letters of one year share them
 
 
 def fill_world(tmp: Path) -> Path:
@@ -388,8 +389,8 @@ def fill_world(tmp: Path) -> Path:
 
 
 def realistic_records(source: list[Any], count: int, seed: int, before: Any) -> list[Any]:
-    """`count` letters made from another world's letters, cycled: every number renumbered (so figures, dates
-    and outgoing numbers differ), one word in ten swapped for a word of another letter, and the applicant
+    """`count` letters made from another world's letters, cycled: every number but a year renumbered (so
+    figures, dates and outgoing numbers differ), one word in ten swapped for a word of another letter, and the applicant
     recomposed from other applicants' surname, first name and patronymic (namesakes, as in a real register)
     with a new e-mail, phone and house number. Senders, topics, templates and lengths stay those of real
     letters, so the band and key candidates a lookup meets are those of a register, not of random signatures.
@@ -407,7 +408,14 @@ def realistic_records(source: list[Any], count: int, seed: int, before: Any) -> 
     def renumber(text: str | None) -> str | None:
         if not text:
             return text
-        return _NUMBER.sub(lambda m: "".join(rng.choice("0123456789") for _ in m.group()), text)
+        return _NUMBER.sub(
+            lambda m: (
+                m.group()
+                if _YEAR.fullmatch(m.group())
+                else "".join(rng.choice("0123456789") for _ in m.group())
+            ),
+            text,
+        )
 
     def reword(text: str) -> str:
         return _WORD.sub(lambda m: rng.choice(vocabulary) if rng.random() < 0.1 else m.group(), text)
