@@ -515,3 +515,18 @@ def test_an_address_a_narrow_column_wrapped_is_read_whole():
     assert (
         applicant(labelled).value["address"] == "454564, с. Увельский, наб. Красноармейская, д. 71, кв. 239"
     )
+
+
+def test_a_directory_csv_with_doubled_quotes_keeps_its_columns(tmp_path):
+    path = tmp_path / "organisations.csv"
+    path.write_text(
+        # the first rows (all the separator sniffer reads) have no doubled quotes, later ones do
+        "org_id,full_name,short_name,variants,kind,inn,address\n"
+        'ORG0,Правительство РФ,Правительство РФ,Правительство РФ,federal,7422076353,"126809, г. Москва"\n'
+        'ORG1,Общество «Челябтех»,ООО «Челябтех»,"ООО ""Челябтех"";Челябтех, ООО",company,7472894499,"г. Копейск"\n'
+        'ORG2,Акционерное общество «Урал»,АО «Урал»,"АО ""Урал""",company,7435862611,"г. Миасс"\n',
+        encoding="utf-8",
+    )
+    directory = read_directory(path)
+    assert set(directory.by_inn) == {"7422076353", "7472894499", "7435862611"}
+    assert "Челябтех, ООО" in directory.by_inn["7472894499"].variants

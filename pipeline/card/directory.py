@@ -252,8 +252,10 @@ def read_directory(path: Path | str) -> Directory:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 sample = handle.read(4096)
                 handle.seek(0)
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
-                rows = list(csv.DictReader(handle, dialect=dialect))
+                # only the separator is sniffed: the sniffer also guesses the quoting, and a field with
+                # doubled quotes («ООО ""Челябтех""») made it shift every later column of the row
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter if sample else ","
+                rows = list(csv.DictReader(handle, delimiter=delimiter))
         elif suffix in {".jsonl", ".ndjson"}:
             with path.open(encoding="utf-8") as handle:
                 rows = [json.loads(line) for line in handle if line.strip()]
