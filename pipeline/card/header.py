@@ -221,7 +221,7 @@ def addressee(text: str) -> Found | None:
     form's labelled field. A covering note above the letter («Уважаемые коллеги! Просим рассмотреть
     прилагаемое письмо.») has no header of its own: the letter's is looked for after it."""
     found = _dative_addressee(text) or _addressee_label(text)
-    if found is not None:
+    if found is not None or header_end(text) > 200:
         return found
     breaks = [m.end() for m in re.finditer(r"\n[ \t]*\n", text[:3000])][:3]
     for start in breaks:

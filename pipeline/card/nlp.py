@@ -133,23 +133,23 @@ def _surname_nominative(word: str, case: str | None, gender: str | None) -> str 
     if case not in _OBLIQUE_CASES or gender not in {"masc", "femn"}:
         return None
     written = word.casefold()
-    unchanged = None  # an indeclinable surname («Черных») only when no declinable one fits
-    found: list[str] = []
-    for cut in range(0, 4):
-        stem = written[: len(written) - cut] if cut else written
-        if len(stem) < 2:
-            break
-        for ending in _NOMINATIVE_ENDINGS:
-            candidate = stem + ending
-            if not _declines_into(candidate, case, gender, written):
-                continue
-            if candidate != written:
-                found.append(candidate)
-            else:
-                unchanged = candidate
-    # the shortest reading: «Кузнецовым» is «Кузнецов», not the adjective-like «Кузнецовый»
-    best = min(found, key=len) if found else unchanged
-    return best.capitalize() if best else None
+    candidates = [
+        (written[: len(written) - cut] if cut else written) + ending
+        for cut in range(0, 4)
+        if len(written) - cut >= 2
+        for ending in _NOMINATIVE_ENDINGS
+    ]
+    # the model surnames' paradigms first (string work), the dictionary's readings only when none fits:
+    # parsing some forty candidates costs more than the rest of the card
+    for declines in (_declines_by_analogy, _declines_by_dictionary):
+        found = [c for c in dict.fromkeys(candidates) if declines(c, case, gender, written)]
+        declinable = [c for c in found if c != written]
+        # the shortest reading: «Кузнецовым» is «Кузнецов», not the adjective-like «Кузнецовый»; an
+        # indeclinable surname («Черных») only when no declinable one fits
+        best = min(declinable, key=len) if declinable else next(iter(found), None)
+        if best:
+            return best.capitalize()
+    return None
 
 
 # Surnames pymorphy3's dictionary knows, one per declension pattern: a surname it lacks («Пестов» is read as
@@ -170,9 +170,9 @@ _MODEL_SURNAMES = (
 )
 
 
-def _declines_into(candidate: str, case: str, gender: str, written: str) -> bool:
-    """Does `candidate`, as a nominative surname of `gender`, take the form `written` in `case`? By
-    pymorphy3's own surname reading of it, else by the paradigm of the model surname it ends like."""
+def _declines_by_dictionary(candidate: str, case: str, gender: str, written: str) -> bool:
+    """Does pymorphy3 read `candidate` as a nominative surname of `gender` that takes the form `written`
+    in `case`?"""
     for parse in morph().parse(candidate):
         tag = parse.tag
         if "Surn" not in tag or tag.case != "nomn" or tag.number == "plur" or tag.gender != gender:
@@ -180,6 +180,11 @@ def _declines_into(candidate: str, case: str, gender: str, written: str) -> bool
         inflected = parse.inflect({case, "sing", gender})
         if inflected is not None and inflected.word == written:
             return True
+    return False
+
+
+def _declines_by_analogy(candidate: str, case: str, gender: str, written: str) -> bool:
+    """Does `candidate` decline into `written` like the model surname it ends like?"""
     return _by_analogy(candidate, case, gender) == written
 
 
