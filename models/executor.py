@@ -224,12 +224,14 @@ class RoutingTable(BaseEstimator):
 class ExecutorRanker(ClassifierMixin, BaseEstimator):
     """fit(records, executor_ids, dates=..., units=...) → predict / predict_proba over executor ids.
 
-    Two views mixed. The routing table (who handled the letter's topic, and its author's letters on the
-    topic, lately) carries the choice of the person: on a register the text adds little once the topic is
-    known. The linear model over text and card fields answers when the card has no topic; given `units`
-    (each executor's unit on the day) it learns the unit, a few dozen classes instead of every person, and
-    spreads the unit's probability over its people by their recent share of its letters. The mixing weight
-    is chosen on the newest training slice."""
+    Two views mixed. The routing table (who handled the letter's topic lately, and the letters of its
+    resolution's author on the topic) carries the choice of the person: on a register the text adds little
+    once the topic is known. The author is inferred at prediction time, so the author level is kept only
+    when it helps on the newest training slice with an inferred author (`table_chain_`). The linear model
+    over text and card fields answers when the card has no topic; given `units` (each executor's unit on
+    the day) it learns the unit, a few dozen classes instead of every person, and spreads the unit's
+    probability over its people by their recent share of its letters. The mixing weight is chosen on the
+    newest training slice."""
 
     def __init__(
         self,
@@ -288,8 +290,9 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         for _ in range(epochs):
             clf.partial_fit(X, y, classes=classes, sample_weight=weights)
 
-    def _table(self, records, y_index, dates) -> RoutingTable:
-        return RoutingTable(self.table_chain, self.table_half_life_days, self.prior_strength).fit(
+    def _table(self, records, y_index, dates, chain=None) -> RoutingTable:
+        chain = self.table_chain_ if chain is None else chain
+        return RoutingTable(chain, self.table_half_life_days, self.prior_strength).fit(
             records, y_index, dates, len(self.classes_)
         )
 
@@ -346,6 +349,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         n_cal = int((n_all - start) * self.calibration_fraction)
         self.temperature_ = 1.0
         self.table_weight_ = 0.5
+        self.table_chain_ = tuple(tuple(level) for level in self.table_chain)
         if n_cal >= 20:
             old, new = slice(0, len(g) - n_cal), slice(len(g) - n_cal, len(g))
             cut = start + len(g) - n_cal
@@ -374,6 +378,41 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         clf.intercept_ = clf.intercept_.astype(np.float32)
         self.model_ = clf
         return self
+
+    @staticmethod
+    def _inferred_authors(past: list[dict], records: list[dict], dates) -> list[dict]:
+        """`records` with the author a bundle would infer, not the register's: the author who most often
+        took the addressee's letters on the topic lately (the calibration should see what prediction sees)."""
+        authors = [r.get("author_id") for r in past]
+        known = [i for i, a in enumerate(authors) if a is not None]
+        if not known:
+            return records
+        names = np.unique([authors[i] for i in known])
+        table = RoutingTable((("addressee",), ("addressee", "topic_code"))).fit(
+            [past[i] for i in known],
+            np.searchsorted(names, [authors[i] for i in known]),
+            [dates[i] for i in known] if dates is not None else None,
+            len(names),
+        )
+        proba, found = table.predict_proba(records)
+        return [
+            {**r, "author_id": names[p.argmax()] if hit else None}
+            for r, p, hit in zip(records, proba, found, strict=True)
+        ]
+
+    def _choose_chain(self, past, y_index, dates, calibration, cut) -> tuple:
+        full = tuple(tuple(level) for level in self.table_chain)
+        without = tuple(level for level in full if "author_id" not in level)
+        if not without or without == full:
+            return full
+        truth = y_index[cut:]
+        best, best_hits = full, -1
+        for chain in (without, full):
+            proba, known = self._table(past, y_index[:cut], dates, chain).predict_proba(calibration)
+            hits = int((proba.argmax(axis=1) == truth)[known].sum())
+            if hits > best_hits:
+                best, best_hits = chain, hits
+        return best
 
     def _people(self, p_groups: np.ndarray) -> np.ndarray:
         return p_groups @ self.spread_
