@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.contract import DuplicateHit
 from pipeline.duplicates import normalize as nz
 from pipeline.duplicates.records import IndexRecord
-from pipeline.duplicates.verify import TEXT_GATE, Query, cannot_hit, classify, facts
+from pipeline.duplicates.verify import TEXT_GATE, Query, cannot_hit, classify, facts, light_row
 
 NUM_PERM = 64
 LSH_THRESHOLD = 0.3  # Jaccard of 4-gram shingles; OCR noise and another layout pull true pairs down to ~0.4
@@ -230,7 +230,7 @@ class DuplicateIndex:
         missing = [seq for seq, row in zip(seqs, rows, strict=True) if row is None]
         if missing:
             found = conn.execute(self._statement(("light",)), {"seqs": missing}).mappings().all()
-            fetched = {row["seq"]: dict(row) for row in found}  # a dict reads faster than a RowMapping
+            fetched = {row["seq"]: light_row(row) for row in found}
             rows = [row if row is not None else fetched.get(seq) for seq, row in zip(seqs, rows, strict=True)]
             with self._light_lock:  # lookups of one index may run in several threads
                 self._light.update(fetched)

@@ -129,8 +129,11 @@ def facts_agree(query: Query, row: Any, candidate_text: str) -> float:
         row["outgoing_number"], row["outgoing_date"], row["applicant_address"], row["applicant_phone"]
     )
     stored = row.get("facts") if hasattr(row, "get") else None
-    b = (_stored_facts(stored) if stored is not None else facts(candidate_text)) - query.own_tokens
-    b -= row_own
+    return _agreement(query, row_own, _stored_facts(stored) if stored is not None else facts(candidate_text))
+
+
+def _agreement(query: Query, row_own: frozenset[str], row_facts: frozenset[str] | set[str]) -> float:
+    b = row_facts - query.own_tokens - row_own
     a = query.free_facts - row_own
     shared = len(a & b)
     union = len(a) + len(b) - shared
@@ -224,10 +227,24 @@ def classify(query: Query, row: Any) -> DuplicateHit | None:
     return _repeat_appeal(query, row, candidate_text)
 
 
-def cannot_hit(query: Query, row: Any) -> bool:
-    """True when `classify(query, row)` is surely None, told without the row's text: no shared file, text,
-    reference or person, and a signature or figures too far apart for a near or collective hit. Most
-    candidates of a templated letter end here, so their texts are never read."""
+def light_row(row: Any) -> dict[str, Any]:
+    """A stored row without its texts as cannot_hit reads it: a dict, with its own tokens, figures and
+    signature values worked out once (the row is kept and meets many queries)."""
+    import numpy as np
+
+    out = dict(row)
+    out["own_tokens"] = _own_tokens(
+        row["outgoing_number"], row["outgoing_date"], row["applicant_address"], row["applicant_phone"]
+    )
+    out["facts_set"] = None if row["facts"] is None else _stored_facts(row["facts"])
+    out["signature_values"] = np.frombuffer(row["signature"], dtype=np.uint32) if row["signature"] else None
+    return out
+
+
+def cannot_hit(query: Query, row: dict[str, Any]) -> bool:
+    """True when `classify(query, row)` is surely None, told without the row's text (a `light_row`): no shared
+    file, text, reference or person, and a signature or figures too far apart for a near or collective hit.
+    Most candidates of a templated letter end here, so their texts are never read."""
     record = query.record
     if (record.file_sha256 and row["file_sha256"] == record.file_sha256) or (
         query.text_key and row["text_key"] == query.text_key
@@ -238,11 +255,20 @@ def cannot_hit(query: Query, row: Any) -> bool:
     for column, key in query.person_keys:
         if row[column] == key:
             return False  # a repeat appeal is possible, whatever the text
-    if estimated_jaccard(query, row) < TEXT_GATE:
+    values = row["signature_values"]
+    if query.minhash is None or values is None:
+        return True  # estimated_jaccard is 0.0: below the gate
+    if _count_equal(values, query.minhash) / values.size < TEXT_GATE:
         return True
-    if row["facts"] is None:
+    if row["facts_set"] is None:
         return False
-    return facts_agree(query, row, "") < min(FACTS_AGREE, COLLECTIVE_FACTS)
+    return _agreement(query, row["own_tokens"], row["facts_set"]) < min(FACTS_AGREE, COLLECTIVE_FACTS)
+
+
+def _count_equal(a: Any, b: Any) -> int:
+    import numpy as np
+
+    return int(np.count_nonzero(a == b))
 
 
 def _collective(query: Query, row: Any) -> bool:
