@@ -77,6 +77,8 @@ def test_evaluate_json_has_the_agreed_keys_and_refuses_training_rows(trained):
         assert key in report
     assert report["oracle_top1"] == 0.97 and report["n_test"] > 100
     assert report["executor_top1"] > 0.85 and report["resolution_template"] > 0.8
+    # one ranking: its first five hold its first three
+    assert report["executor_top1"] <= report["executor_top3"] <= report["executor_top5"] <= 1.0
     # the chain decomposed: each input from the register in turn never does worse than all predicted
     for given in ("true_executors", "true_deadline", "true_author", "given_truth"):
         assert report[f"resolution_template_{given}"] >= report["resolution_template"] - 0.02

@@ -146,8 +146,10 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     rules = (
         DeadlineRules.from_dict(bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
     )
-    report.update(_deadlines(labelled, compute_deadline, rules))
-    report.update(_resolutions(bundle, labelled, ranked, records))
+    # each letter's deadline computed once: the deadline figures and the resolutions' text both need it
+    dues = [compute_deadline(_document(r), card_from_row(r), as_date(r["reg_date"]), rules) for r in labelled]
+    report.update(_deadlines(labelled, dues))
+    report.update(_resolutions(bundle, labelled, ranked, records, dues))
     if baseline is not None:
         proba = baseline.predict_proba(records)
         order3 = np.argsort(-proba, axis=1)[:, :3]
@@ -157,10 +159,9 @@ def evaluate_frame(bundle: Any, frame: Any, baseline: Any = None, top_k: int = 3
     return report
 
 
-def _deadlines(rows: list[dict], compute_deadline, rules=None) -> dict:
+def _deadlines(rows: list[dict], dues: list) -> dict:
     verdicts, by_rule = [], defaultdict(list)
-    for row in rows:
-        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]), rules)
+    for row, due in zip(rows, dues, strict=True):
         predicted = due.date.isoformat() if due else None
         truth = as_date(row.get("deadline"))
         verdict = field_correct("deadline", predicted, truth.isoformat() if truth else None)
@@ -185,16 +186,11 @@ def _values(row: dict, deadline: date | None) -> dict:
     }
 
 
-def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict]) -> dict:
+def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict], dues: list) -> dict:
     """End to end (suggested executors, computed deadline, inferred author); given the register's
     executors, deadline and author (the drafter alone); and with one of the three inputs taken from the
     register at a time, to show which input costs how much. Also how well the drafts' confidence matches
     their hit rate (expected calibration error over 10 bins)."""
-    from pipeline.deadline import DeadlineRules, compute_deadline
-
-    rules = (
-        DeadlineRules.from_dict(bundle.deadline_rules) if getattr(bundle, "deadline_rules", None) else None
-    )
     scores: dict[str, list[bool]] = defaultdict(list)
     confidence: list[float] = []
 
@@ -206,12 +202,11 @@ def _resolutions(bundle: Any, rows: list[dict], ranked: list, records: list[dict
         if not name:
             confidence.append(bundle.resolution_confidence(drafted[1], rule) if drafted else 0.0)
 
-    for row, rank, record in zip(rows, ranked, records, strict=True):
+    for row, rank, record, due in zip(rows, ranked, records, dues, strict=True):
         truth = _clean(row.get("resolution_text"))
         if truth is None:
             continue
         kind, topic = _clean(row.get("doc_kind")), _clean(row.get("topic_code"))
-        due = compute_deadline(_document(row), card_from_row(row), as_date(row["reg_date"]), rules)
         author, true_author = record["author_id"], _clean(row.get("resolution_author_id"))
         ids = [rank[0][0]] if rank else []
         if ids:
