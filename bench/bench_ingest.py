@@ -158,6 +158,7 @@ def measure(world: Path) -> dict[str, Any]:
     times = {"docket_ocr_s": 0.0, "bare_s": 0.0, "ocr_pages": 0, "text_pdf_s": 0.0, "text_pdf_pages": 0}
     cpu = {"docket": 0.0, "bare": 0.0}
     multi = {"one_worker_s": 0.0, "two_workers_s": 0.0, "docs": 0}
+    multi_files: list[dict[str, Any]] = []
     failures: list[str] = []
     per_file: list[dict[str, Any]] = []
     by_noise: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -189,12 +190,13 @@ def measure(world: Path) -> dict[str, Any]:
                     _, again, cpu_again = _timed(REPEAT - 1, ingest_bytes, data, path.name, one_worker)
                     elapsed, cpu_used = min(elapsed, again), min(cpu_used, cpu_again)
                 images = _page_images(path, document.media_type, Path(tmp), one_worker.ocr_dpi)
-                bare_text = []
+                bare_text, bare_pages = [], []
                 for image in images:
                     text, seconds, cpu_seconds = _timed(
                         REPEAT, _bare_tesseract, image, one_worker.ocr_languages
                     )
                     bare_text.append(text)
+                    bare_pages.append(seconds)
                     times["bare_s"] += seconds
                     cpu["bare"] += cpu_seconds
                     cpu_by_noise[noise or "none"][1] += cpu_seconds
@@ -206,10 +208,22 @@ def measure(world: Path) -> dict[str, Any]:
                 bare[0] += d[0]
                 bare[1] += d[1]
                 if len(images) > 1:
-                    _, two, _ = _timed(1, ingest_bytes, data, path.name, two_workers)
+                    _, two, _ = _timed(REPEAT, ingest_bytes, data, path.name, two_workers)
                     multi["two_workers_s"] += two
                     multi["one_worker_s"] += elapsed
                     multi["docs"] += 1
+                    multi_files.append(
+                        {
+                            "file": row["file"],
+                            "noise": noise,
+                            "pages": len(images),
+                            "one_worker_s": round(elapsed, 3),
+                            "two_workers_s": round(two, 3),
+                            "speedup": round(elapsed / two, 3),
+                            # Two workers cannot beat the slowest page: a short last page bounds the gain.
+                            "bound_from_bare_pages": round(sum(bare_pages) / max(bare_pages), 3),
+                        }
+                    )
             else:
                 bucket = "other"
             d = _distances(truth, document.text)
@@ -277,11 +291,29 @@ def measure(world: Path) -> dict[str, Any]:
         if multi["two_workers_s"]
         else None,
         "multipage_docs": multi["docs"],
+        "multipage_speedup_per_file": _spread([f["speedup"] for f in multi_files]),
+        "multipage_speedup_bound": _spread([f["bound_from_bare_pages"] for f in multi_files]),
+        "multipage_files": multi_files,
+        "load_average": [round(v, 2) for v in os.getloadavg()],
         "pages": pages,
         "files": sum(g[4] for g in groups.values()),
         "failures": failures,
         "by_format": by_group,
         "per_file": per_file,
+    }
+
+
+def _spread(values: list[float]) -> dict[str, float] | None:
+    from statistics import mean, pstdev
+
+    if not values:
+        return None
+    return {
+        "mean": round(mean(values), 3),
+        "stdev": round(pstdev(values), 3),
+        "min": min(values),
+        "max": max(values),
+        "files": len(values),
     }
 
 
@@ -321,6 +353,9 @@ def run(results_dir: Path) -> dict[str, Any]:
         "bare_tesseract_s_per_page",
         "text_pdf_ms_per_page",
         "multipage_speedup_2_workers",
+        "multipage_speedup_per_file",
+        "multipage_speedup_bound",
+        "load_average",
         "pages",
     ):
         print(f"{key:<30}{result[key]}")

@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
 
 from docket.errors import CorruptDocument, LimitExceeded
 from pipeline.ingest.clean import clean_page, page_stats
@@ -22,6 +23,7 @@ WEAK_CONFIDENCE = 55.0  # mean word confidence (0-100) below which the page may 
 OSD_UPRIGHT = 2.0  # OSD orientation confidence at which "upright" is believed
 OSD_SIDEWAYS = 1.0  # ... at which a turn by 90° is tried (the reading's score decides)
 OSD_SURE = 5.0  # ... at which "upside down" is believed without checking a band
+BAND_LINES = 8  # text lines read upside down to check a weak page's orientation
 
 
 @dataclass
@@ -207,6 +209,14 @@ def _reads_better_turned(image, words: list[OcrWord], task: OcrTask, stem: str) 
         top, bottom = image.shape[0] // 4, 3 * image.shape[0] // 4
     else:
         top, bottom = int(centres[len(centres) // 4]), int(centres[3 * len(centres) // 4]) + 1
+        # A few lines tell upside down from upright as well as many, and the band's read is the
+        # check's whole cost (seconds on a weak fax page that is upright after all).
+        pitch = 2 * median(w.bbox[3] - w.bbox[1] for w in words)
+        middle = int(centres[len(centres) // 2])
+        top, bottom = (
+            max(top, int(middle - BAND_LINES / 2 * pitch)),
+            min(bottom, int(middle + BAND_LINES / 2 * pitch)),
+        )
     if bottom - top < 50:
         return False
     band = f"{stem}-band.pgm"
