@@ -83,11 +83,15 @@ class Bundle:
         proba = self.ranker.predict_proba(records, text_block)
         classes = self.ranker.classes_
         out = []
+        resolved: dict[tuple, tuple] = {}  # letters of one day share their stand-ins
         for row, day in zip(proba, days, strict=True):
             merged: dict[str, float] = {}
             why: dict[str, str | None] = {}
             for index in row.argsort()[::-1][: max(top_k * 4, 10)]:
-                target, reason = self.staff.resolve(classes[index], day)
+                key = (index, day)
+                if key not in resolved:
+                    resolved[key] = self.staff.resolve(classes[index], day)
+                target, reason = resolved[key]
                 if target is None:
                     continue
                 merged[target] = merged.get(target, 0.0) + float(row[index])

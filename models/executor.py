@@ -242,6 +242,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         table_half_life_days: float | None = 90.0,
         table_chain: tuple[tuple[str, ...], ...] = (("topic_code",), ("author_id", "topic_code")),
         prior_strength: float = 1.0,
+        min_author_gain: float = 0.01,
         field_dropout: float = 0.5,
         calibration_fraction: float = 0.1,
         max_rows: int | None = 30_000,
@@ -258,6 +259,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         self.table_half_life_days = table_half_life_days
         self.table_chain = table_chain
         self.prior_strength = prior_strength
+        self.min_author_gain = min_author_gain
         self.field_dropout = field_dropout
         self.calibration_fraction = calibration_fraction
         self.max_rows = max_rows
@@ -406,13 +408,12 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         if not without or without == full:
             return full
         truth = y_index[cut:]
-        best, best_hits = full, -1
+        accuracy = []
         for chain in (without, full):
             proba, known = self._table(past, y_index[:cut], dates, chain).predict_proba(calibration)
-            hits = int((proba.argmax(axis=1) == truth)[known].sum())
-            if hits > best_hits:
-                best, best_hits = chain, hits
-        return best
+            accuracy.append(float((proba.argmax(axis=1) == truth)[known].mean()) if known.any() else 0.0)
+        # the author model of the bundle infers less well than this slice's author table: a gain must be clear
+        return full if accuracy[1] >= accuracy[0] + self.min_author_gain else without
 
     def _people(self, p_groups: np.ndarray) -> np.ndarray:
         return p_groups @ self.spread_

@@ -187,13 +187,27 @@ class StaffDirectory:
                 return sid
         return None
 
+    def _members(self, unit: str) -> list[Person]:
+        """Everyone who ever belonged to the unit (an index built on first use: scanning all staff for
+        every stand-in took most of an evaluation)."""
+        index = self.__dict__.get("_unit_index")
+        if index is None:
+            index = defaultdict(list)
+            for person in self.people.values():
+                for member_of in {person.unit, *(post[3] for post in self.posts.get(person.id, ()))}:
+                    if member_of:
+                        index[member_of].append(person)
+            self.__dict__["_unit_index"] = index = dict(index)
+        return index.get(unit, [])
+
     def _holder(self, units: list[str], position: str | None, day: date, exclude: set[str]) -> str | None:
         """Someone employed in the units on the day: same position first, then the busiest."""
         if not units:
             return None
+        members = {p.id: p for unit in units for p in self._members(unit)}
         candidates = [
             p
-            for p in self.people.values()
+            for p in members.values()
             if p.id not in exclude and self.employed(p, day) and self.unit(p.id, day) in units
         ]
         if not candidates:
