@@ -103,16 +103,31 @@ class Bundle:
         return out
 
     def authors_for(self, records: list[dict], text_block: Any = None) -> list[str | None]:
-        """The resolution author of each letter: the author model when the bundle has one, else the
-        author most often writing for the letter's addressee."""
+        """The resolution author of each letter: who usually takes the addressee's letters on the topic
+        (the ranker's author table, also what its calibration assumed); where that is unknown, the author
+        model over the letter, else the author most often writing for the addressee."""
+        infer = getattr(self.ranker, "infer_authors", None)
+        found = (
+            infer(records)
+            if infer is not None and hasattr(self.ranker, "author_table_")
+            else [None] * len(records)
+        )
+        missing = [i for i, a in enumerate(found) if a is None]
+        if not missing:
+            return found
         model = getattr(self, "authors", None)
         if model is None:
-            return [self.drafter.author_for(r.get("addressee")) for r in records]
+            for i in missing:
+                found[i] = self.drafter.author_for(records[i].get("addressee"))
+            return found
         vectorizer = self.ranker.vectorizer_
         if text_block is None:
             text_block = vectorizer.text_block(records)
-        matrix = vectorizer.with_fields(text_block, [{**r, "author_id": None} for r in records])
-        return [str(a) for a in model.predict(matrix)]
+        rest = [{**records[i], "author_id": None} for i in missing]
+        matrix = vectorizer.with_fields(text_block[missing], rest)
+        for i, author in zip(missing, model.predict(matrix), strict=True):
+            found[i] = str(author)
+        return found
 
     def _author(self, document: Any, card: Any) -> str | None:
         from models.features import record_from_card

@@ -375,6 +375,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             self._epochs(clf, X, g, weights, self.groups_, self.max_iter)
         self.spread_ = self._spread(groups, y_index, dates)
         self.table_ = self._table(records, y_index, dates)
+        self.author_table_ = self._author_table(records, dates)
         # float32 halves the bundle; Fortran order makes X @ coef_.T row-contiguous for single letters.
         clf.coef_ = np.asfortranarray(clf.coef_, dtype=np.float32)
         clf.intercept_ = clf.intercept_.astype(np.float32)
@@ -382,13 +383,13 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _inferred_authors(past: list[dict], records: list[dict], dates) -> list[dict]:
-        """`records` with the author a bundle would infer, not the register's: the author who most often
-        took the addressee's letters on the topic lately (the calibration should see what prediction sees)."""
+    def _author_table(past: list[dict], dates) -> tuple[RoutingTable, np.ndarray] | None:
+        """Who writes the resolution: the author who most often took the addressee's letters on the topic
+        lately (the addressee hands a letter to the deputy who supervises its matter)."""
         authors = [r.get("author_id") for r in past]
         known = [i for i, a in enumerate(authors) if a is not None]
         if not known:
-            return records
+            return None
         names = np.unique([authors[i] for i in known])
         table = RoutingTable((("addressee",), ("addressee", "topic_code"))).fit(
             [past[i] for i in known],
@@ -396,11 +397,26 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             [dates[i] for i in known] if dates is not None else None,
             len(names),
         )
+        return table, names
+
+    @staticmethod
+    def _infer(author_table, records: list[dict]) -> list[str | None]:
+        if author_table is None:
+            return [None] * len(records)
+        table, names = author_table
         proba, found = table.predict_proba(records)
-        return [
-            {**r, "author_id": names[p.argmax()] if hit else None}
-            for r, p, hit in zip(records, proba, found, strict=True)
-        ]
+        return [str(names[p.argmax()]) if hit else None for p, hit in zip(proba, found, strict=True)]
+
+    def infer_authors(self, records: list[dict]) -> list[str | None]:
+        """The resolution author of each letter from its addressee and topic; None where unknown."""
+        check_is_fitted(self, "model_")
+        return self._infer(getattr(self, "author_table_", None), records)
+
+    def _inferred_authors(self, past: list[dict], records: list[dict], dates) -> list[dict]:
+        """`records` with the author the bundle will infer, not the register's: the calibration should see
+        what prediction sees."""
+        inferred = self._infer(self._author_table(past, dates), records)
+        return [{**r, "author_id": a} for r, a in zip(records, inferred, strict=True)]
 
     def _choose_chain(self, past, y_index, dates, calibration, cut) -> tuple:
         full = tuple(tuple(level) for level in self.table_chain)
@@ -412,7 +428,7 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         for chain in (without, full):
             proba, known = self._table(past, y_index[:cut], dates, chain).predict_proba(calibration)
             accuracy.append(float((proba.argmax(axis=1) == truth)[known].mean()) if known.any() else 0.0)
-        # the author model of the bundle infers less well than this slice's author table: a gain must be clear
+        # a gain within the noise of a few thousand letters does not pay for the author's inference errors
         return full if accuracy[1] >= accuracy[0] + self.min_author_gain else without
 
     def _people(self, p_groups: np.ndarray) -> np.ndarray:
