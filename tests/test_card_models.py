@@ -141,3 +141,20 @@ def test_a_scanned_letter_gets_a_paper_channel_from_the_model():
     card = extract_card(scan, Resources(bundle=bundle))
     assert card.channel.value == "post" and card.channel.source == "model"
     assert 0.0 < card.channel.confidence <= 1.0
+
+
+class _Unsure:
+    """A doc-kind model that guesses «invitation» at a low probability."""
+
+    def predict_one(self, text):
+        return "invitation", 0.45
+
+
+def test_a_forwarding_cover_outweighs_an_unsure_models_guess():
+    text = (
+        "Главе города Лошкину А.А.\nВ соответствии с частью 3 статьи 8 Федерального закона от 02.05.2006 № 59-ФЗ "
+        "направляю на Ваше рассмотрение заявление Дроздовой А.С. по вопросу содержания дома.\n"
+    )
+    bundle = SimpleNamespace(card_models={"doc_kind": _Unsure()})
+    card = extract_card(ingest_text(text), Resources(bundle=bundle))
+    assert card.doc_kind.value == "citizen_appeal" and card.doc_kind.source == "rule"

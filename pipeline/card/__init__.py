@@ -155,7 +155,15 @@ def _fill(builder: _Builder, document: Document, resources: Any) -> tuple[Card, 
 
     forwarded = forwarding.is_forwarded(text)
     doc_kind = kind.doc_kind(text, resources)
-    if forwarded and doc_kind.probability is None and doc_kind.value not in kind.APPEAL_KINDS:
+    # a forwarding cover (59-ФЗ ст. 8) says «appeal» more surely than a cue rule or an unsure model
+    if (
+        forwarded
+        and doc_kind.value not in kind.APPEAL_KINDS
+        and (
+            doc_kind.probability is None
+            or doc_kind.probability < rule_confidence("doc_kind", "forwarded_cover")
+        )
+    ):
         doc_kind = Found("citizen_appeal", forwarded.start, forwarded.end, "forwarded_cover")
     if doc_kind.rule == "default_letter" and applicant_rules.private_sender(document.metadata):
         doc_kind = Found("citizen_appeal", 0, 0, "mail_private_sender")
