@@ -67,7 +67,7 @@ def main(world: Path) -> None:
             day = str(row["reg_date"])
             unit, role = post_of(row["executor_id"], day)
             oracle_unit, _ = post_of(row["oracle_executor_id"], day)
-            kinds[f"{role or '?'} of the {'same' if unit == oracle_unit else 'another'} unit"] += 1
+            kinds[f"{role or '?'} of {'the same' if unit == oracle_unit else 'another'} unit"] += 1
             on_topic = [s for start, end, s in specialists.get(row["topic_code"], []) if start <= day <= end]
             explained["a specialist of the topic"] += row["executor_id"] in on_topic
             explained["previous executor, same correspondent and topic"] += (
