@@ -370,9 +370,11 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             self.temperature_ = fit_temperature(scores, np.searchsorted(clf.classes_, g[new]))
             past_dates = dates[:cut] if dates is not None else None
             self.spread_ = self._spread(groups[:cut], y_index[:cut], past_dates)
+            calibration = self._inferred_authors(records[:cut], records[cut:], past_dates)
+            self.table_chain_ = self._choose_chain(records[:cut], y_index, past_dates, calibration, cut)
             self.table_ = self._table(records[:cut], y_index[:cut], past_dates)
             p_linear = self._people(softmax(scores, self.temperature_))
-            p_table, known = self.table_.predict_proba(records[cut:])
+            p_table, known = self.table_.predict_proba(calibration)
             index = y_index[cut:]
             self.table_weight_ = self._choose_weight(p_linear, p_table, known, index)
             proba = self._mix(p_linear, p_table, known)
