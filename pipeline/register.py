@@ -9,7 +9,7 @@ from typing import Any
 
 from docket.errors import InputError, UnsupportedFormat
 
-SUFFIXES = (".csv", ".parquet", ".jsonl", ".json", ".xlsx")
+SUFFIXES = (".parquet", ".csv", ".jsonl", ".json", ".xlsx")
 
 
 def find_register(path: Path | str) -> Path:
@@ -23,7 +23,7 @@ def find_register(path: Path | str) -> Path:
         candidates = sorted(path.glob(f"register*{suffix}"))
         if candidates:
             return candidates[0]
-    raise InputError(f"{path} is a directory without a register file (register.csv/.parquet/.jsonl/.xlsx)")
+    raise InputError(f"{path} is a directory without a register file (register.parquet/.csv/.jsonl/.xlsx)")
 
 
 def _csv_separator(path: Path) -> str:
