@@ -14,6 +14,11 @@ deskew, OCR, OSD when needed, layout, repair) over bare tesseract's CPU time on 
 overhead); CPU rather than wall time because the machine is shared, and the best of
 $DOCKET_BENCH_INGEST_REPEAT (2) runs of each, interleaved. `overhead_vs_tesseract_wall` is the
 same ratio in wall time, interleaved in the same run.
+
+Every multi-page scan is also read with two workers (best of N wall time): `multipage_speedup_per_file`
+gives the mean, spread and range of one-worker over two-worker time per file, and
+`multipage_speedup_bound` the best any split could do, from bare tesseract's time per page (a letter's
+short last page leaves one core idle). `load_average` says how busy the shared machine was.
 """
 
 from __future__ import annotations
