@@ -128,7 +128,17 @@ def _page_images(path: Path, media_type: str, work: Path, dpi: int) -> list[Path
 def _read_rows(world: Path) -> list[dict[str, str]]:
     with open(world / "rendered" / "manifest.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return rows[:MAX_FILES]
+    # Formats in turn, so that a rare one (a text PDF is ~1 in 200 of the generator's files) is in the sample.
+    by_format: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_format.setdefault(row["format"], []).append(row)
+    queues = list(by_format.values())
+    chosen: list[dict[str, str]] = []
+    while len(chosen) < min(MAX_FILES, len(rows)):
+        for queue in queues:
+            if queue and len(chosen) < MAX_FILES:
+                chosen.append(queue.pop(0))
+    return chosen
 
 
 def _ground_truth(world: Path, row: dict[str, str]) -> str:
