@@ -109,7 +109,13 @@ def _links(frame: Any) -> dict[str, dict[str, Any]]:
     return links
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | None]:
+    if not tp + fp + fn:  # nothing to find and nothing found: no score, not a perfect one
+        return {"precision": None, "recall": None, "f1": None, "tp": 0, "fp": 0, "fn": 0}
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -674,8 +680,8 @@ def _print(result: dict[str, Any]) -> None:
     for kind in ("exact", "near", "duplicate", "repeat_appeal"):
         table.add_row(
             kind,
-            *(f"{reg[kind][m]:.3f}" for m in ("precision", "recall", "f1")),
-            *(f"{pip[kind][m]:.3f}" for m in ("precision", "recall", "f1")),
+            *(_score(reg[kind][m]) for m in ("precision", "recall", "f1")),
+            *(_score(pip[kind][m]) for m in ("precision", "recall", "f1")),
         )
     console = Console()
     console.print(table)
