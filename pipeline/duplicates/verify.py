@@ -258,17 +258,18 @@ def cannot_hit(query: Query, row: dict[str, Any]) -> bool:
     values = row["signature_values"]
     if query.minhash is None or values is None:
         return True  # estimated_jaccard is 0.0: below the gate
-    if _count_equal(values, query.minhash) / values.size < TEXT_GATE:
+    if _signature_agreement(values, query.minhash) < TEXT_GATE:
         return True
     if row["facts_set"] is None:
         return False
     return _agreement(query, row["own_tokens"], row["facts_set"]) < min(FACTS_AGREE, COLLECTIVE_FACTS)
 
 
-def _count_equal(a: Any, b: Any) -> int:
+def _signature_agreement(values: Any, minhash: Any) -> float:
+    """The share of MinHash values two signatures share: the estimate of their shingles' Jaccard."""
     import numpy as np
 
-    return int(np.count_nonzero(a == b))
+    return np.count_nonzero(values == minhash) / values.size
 
 
 def _collective(query: Query, row: Any) -> bool:
@@ -297,8 +298,7 @@ def estimated_jaccard(query: Query, row: Any) -> float:
 
     if query.minhash is None or not row["signature"]:
         return 0.0
-    stored = np.frombuffer(row["signature"], dtype=np.uint32)
-    return np.count_nonzero(stored == query.minhash) / stored.size
+    return _signature_agreement(np.frombuffer(row["signature"], dtype=np.uint32), query.minhash)
 
 
 def _other_section(a: str | None, b: str | None) -> bool:
