@@ -371,10 +371,10 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
             past_dates = dates[:cut] if dates is not None else None
             self.spread_ = self._spread(groups[:cut], y_index[:cut], past_dates)
             calibration = self._inferred_authors(records[:cut], records[cut:], past_dates)
-            self.table_chain_ = self._choose_chain(records[:cut], y_index, past_dates, calibration, cut)
-            self.table_ = self._table(records[:cut], y_index[:cut], past_dates)
+            self.table_chain_, self.table_, p_table, known = self._choose_chain(
+                records[:cut], y_index, past_dates, calibration, cut
+            )
             p_linear = self._people(softmax(scores, self.temperature_))
-            p_table, known = self.table_.predict_proba(calibration)
             index = y_index[cut:]
             self.table_weight_ = self._choose_weight(p_linear, p_table, known, index)
             proba = self._mix(p_linear, p_table, known)
@@ -429,17 +429,20 @@ class ExecutorRanker(ClassifierMixin, BaseEstimator):
         return [{**r, "author_id": a} for r, a in zip(records, inferred, strict=True)]
 
     def _choose_chain(self, past, y_index, dates, calibration, cut) -> tuple:
+        """(chain, its table fitted on `past`, the table's probabilities and known rows on `calibration`)."""
         full = tuple(tuple(level) for level in self.table_chain)
         without = tuple(level for level in full if "author_id" not in level)
-        if not without or without == full:
-            return full
+        chains = (full,) if not without or without == full else (without, full)
+        fitted = []
+        for chain in chains:
+            table = self._table(past, y_index[:cut], dates, chain)
+            fitted.append((chain, table, *table.predict_proba(calibration)))
+        if len(fitted) == 1:
+            return fitted[0]
         truth = y_index[cut:]
-        accuracy = []
-        for chain in (without, full):
-            proba, known = self._table(past, y_index[:cut], dates, chain).predict_proba(calibration)
-            accuracy.append(ranking_hits(proba[known], truth[known]) if known.any() else 0.0)
+        accuracy = [ranking_hits(p[k], truth[k]) if k.any() else 0.0 for _, _, p, k in fitted]
         # a gain within the noise of a few thousand letters does not pay for the author's inference errors
-        return full if accuracy[1] >= accuracy[0] + self.min_author_gain else without
+        return fitted[1] if accuracy[1] >= accuracy[0] + self.min_author_gain else fitted[0]
 
     def _people(self, p_groups: np.ndarray) -> np.ndarray:
         return p_groups @ self.spread_
