@@ -197,7 +197,7 @@ def _orientation(path: str, task: OcrTask) -> tuple[int, float]:
 
 
 def _reads_better_turned(image, words: list[OcrWord], task: OcrTask, stem: str) -> bool:
-    """Whether the middle half of the page's lines reads better upside down.
+    """Whether the middle lines of the page (at most BAND_LINES, within its middle half) read better upside down.
 
     Checks a band instead of the page: on a weak page that is upright (a poor fax) this costs a
     fraction of a second read. A band turned by 180° is the same band of the turned page.
